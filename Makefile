@@ -1,0 +1,52 @@
+# Two commands do all the set-up on a fresh machine (Python 3.11 + make):
+#   make lab    create .venv if needed, install, open JupyterLab on notebooks/
+#   make test   same set-up, then unit tests, pairing tests and every notebook (quick profile)
+# More: make run (execute the notebooks in the full profile, outputs written back),
+#       make results (make run, then results/RESULTS.md), make clean.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# TensorFlow reads this when its C++ logging starts: kernels inherit it.
+export TF_CPP_MIN_LOG_LEVEL ?= 3
+export PYTHONDONTWRITEBYTECODE := 1
+
+NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
+
+.PHONY: help install lab test test-unit test-notebooks run results clean
+
+help:
+	@sed -n '1,6p' Makefile | sed 's/^# \{0,1\}//'
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(BIN)/python || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+lab: install
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks
+
+test: install
+	@start=$$(date +%s); \
+	$(MAKE) --no-print-directory test-unit test-notebooks; status=$$?; \
+	echo "make test: $$(( $$(date +%s) - start )) s after install"; exit $$status
+
+test-unit: install
+	COURSE_PROFILE=quick $(BIN)/python -m pytest tests
+
+test-notebooks: install
+	COURSE_PROFILE=quick $(BIN)/python -m pytest $(NBVAL) notebooks
+
+run: install
+	$(BIN)/python -m helpers.run --profile full
+
+results: run
+	$(BIN)/python -m helpers.results --profile full
+
+clean:
+	rm -rf images logs results/quick .pytest_cache

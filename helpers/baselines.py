@@ -1,0 +1,110 @@
+"""Baselines every model must beat, and the floor no model can beat.
+
+- :func:`naive_forecast`: predict that the series stays at its last value.
+- :func:`noise_floor`: the variance of the generator's uniform noise, ``noise**2 / 12``;
+  even a model that knew the two sine waves exactly could not get a lower MSE.
+- :func:`compare_on_fresh_series`: the logic behind notebook 01's widget (fresh series at
+  a chosen noise level, every model's forecast and MSE), kept here so tests can call it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from numbers import Real
+
+import numpy as np
+
+from helpers.data import _positive_int, generate_time_series, one_step
+
+Forecaster = Callable[[np.ndarray], np.ndarray]
+
+
+def naive_forecast(X: np.ndarray, ahead: int = 1) -> np.ndarray:
+    """Repeat each series' last input value ``ahead`` times: shape ``[batch, ahead]``."""
+    if not isinstance(X, np.ndarray):
+        raise TypeError(f"X must be a NumPy array, got {type(X).__name__}")
+    if X.ndim != 3:
+        raise ValueError(f"X must have shape [batch, time steps, features], got {X.shape}")
+    ahead = _positive_int("ahead", ahead)
+    return np.repeat(X[:, -1, :1], ahead, axis=1)
+
+
+def mse(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """Mean squared error of two arrays of the same shape, as a Python float."""
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(
+            f"y_true and y_pred must have the same shape, got {y_true.shape} and {y_pred.shape}"
+        )
+    return float(np.mean(np.square(y_true.astype(np.float64) - y_pred)))
+
+
+def noise_floor(noise: float = 0.1) -> float:
+    """Variance of the uniform noise ``noise * (U(0,1) - 0.5)``: ``noise**2 / 12``."""
+    if isinstance(noise, bool) or not isinstance(noise, Real):
+        raise TypeError(f"noise must be a number, got {type(noise).__name__}")
+    if not np.isfinite(noise) or noise < 0:
+        raise ValueError(f"noise must be a finite number >= 0, got {noise}")
+    return float(noise) ** 2 / 12
+
+
+@dataclass
+class Comparison:
+    """What :func:`compare_on_fresh_series` measured, ready to plot."""
+
+    x: np.ndarray
+    """The displayed series' inputs, shape ``[n_steps]``."""
+    y: float
+    """Its true next value."""
+    forecasts: dict[str, float] = field(default_factory=dict)
+    """Each model's forecast of that value."""
+    mse: dict[str, float] = field(default_factory=dict)
+    """Each model's MSE over all the fresh series."""
+    floor: float = 0.0
+    """The noise floor at this noise level."""
+
+
+def compare_on_fresh_series(
+    models: Mapping[str, Forecaster],
+    *,
+    noise: float = 0.1,
+    series_index: int = 0,
+    n_series: int = 500,
+    n_steps: int = 50,
+    seed: int = 2024,
+) -> Comparison:
+    """Forecast fresh series at a given noise level with the naive forecast and ``models``.
+
+    ``models`` maps a name to a function from inputs ``[batch, n_steps, 1]`` to forecasts
+    ``[batch, 1]`` (for a Keras model: ``lambda X: model.predict(X, verbose=0)``). The
+    series are the same for every noise level (same seed): only the noise is rescaled.
+    Returns the ``series_index``-th series with every forecast, and each model's MSE over
+    the ``n_series`` series.
+    """
+    if not isinstance(models, Mapping):
+        raise TypeError(f"models must be a mapping of name -> forecast function, got "
+                        f"{type(models).__name__}")
+    for name, fn in models.items():
+        if not callable(fn):
+            raise TypeError(f"models[{name!r}] must be callable, got {type(fn).__name__}")
+    n_series = _positive_int("n_series", n_series)
+    if isinstance(series_index, bool) or not isinstance(series_index, int):
+        raise TypeError(f"series_index must be an int, got {type(series_index).__name__}")
+    if not 0 <= series_index < n_series:
+        raise ValueError(f"series_index must be in [0, {n_series}), got {series_index}")
+
+    series = generate_time_series(n_series, n_steps + 1, seed=seed, noise=noise)
+    X, y = one_step(series, n_steps)
+    result = Comparison(x=X[series_index, :, 0], y=float(y[series_index, 0]),
+                        floor=noise_floor(noise))
+    all_models: dict[str, Forecaster] = {"naive": naive_forecast, **models}
+    for name, fn in all_models.items():
+        y_pred = np.asarray(fn(X), dtype=np.float32)
+        if y_pred.size != y.size:
+            raise ValueError(f"models[{name!r}] returned shape {y_pred.shape} for inputs of "
+                             f"shape {X.shape}; expected one forecast per series {y.shape}")
+        y_pred = y_pred.reshape(y.shape)
+        result.forecasts[name] = float(y_pred[series_index, 0])
+        result.mse[name] = mse(y, y_pred)
+    return result

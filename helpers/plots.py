@@ -1,0 +1,219 @@
+"""Figures with one look across the course; every function returns its matplotlib objects.
+
+Colours have fixed roles: the input window is dark grey, the true future is green, and
+each model's forecast takes the next colour of a colour-blind-friendly cycle. Figures can
+be written to ``images/<name>.png`` (ignored by git) with :func:`save_fig`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import matplotlib as mpl
+import matplotlib.pyplot as plt
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+IMAGES_DIR = ROOT / "images"
+
+INPUT_COLOR = "#333333"
+TARGET_COLOR = "#2ca02c"
+# Okabe-Ito palette, minus black and the green used for targets.
+PALETTE = ["#0072B2", "#D55E00", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#009E73"]
+FLOOR_COLOR = "#888888"
+# Models keep their colour from plot to plot across the course.
+MODEL_COLORS = {"naive": "#D55E00", "linear": "#0072B2"}
+
+
+def color(name: str, index: int = 0) -> str:
+    """The colour of model ``name``: fixed for known models, else the ``index``-th of the cycle."""
+    return MODEL_COLORS.get(name, PALETTE[index % len(PALETTE)])
+
+
+def set_style() -> None:
+    """Apply the course's matplotlib style (called by :func:`helpers.setup`)."""
+    mpl.rcParams.update({
+        "figure.figsize": (8, 3.5),
+        "figure.dpi": 100,
+        "savefig.dpi": 150,
+        "savefig.bbox": "tight",
+        "axes.grid": True,
+        "grid.alpha": 0.3,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.prop_cycle": mpl.cycler(color=PALETTE),
+        "axes.titlesize": 11,
+        "axes.labelsize": 10,
+        "legend.fontsize": 9,
+        "legend.frameon": False,
+    })
+
+
+def _as_1d(name: str, values) -> np.ndarray:
+    array = np.asarray(values, dtype=float)
+    if array.ndim == 2 and array.shape[-1] == 1:
+        array = array[:, 0]
+    if array.ndim == 0:
+        array = array.reshape(1)
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be one series (shape [steps] or [steps, 1]), "
+                         f"got shape {array.shape}")
+    return array
+
+
+def plot_series(
+    x,
+    y=None,
+    forecasts=None,
+    *,
+    ax: plt.Axes | None = None,
+    title: str | None = None,
+    legend: bool = True,
+    y_lim: tuple[float, float] | None = (-1, 1),
+) -> plt.Axes:
+    """Plot one input window ``x`` and, after it, the true future ``y`` and ``forecasts``.
+
+    ``y`` is a value or an array of the next ``ahead`` values; ``forecasts`` is an array of
+    the same length or a mapping ``{model name: forecast}``.
+    """
+    x = _as_1d("x", x)
+    if ax is None:
+        _, ax = plt.subplots()
+    n_steps = len(x)
+    ax.plot(np.arange(n_steps), x, ".-", color=INPUT_COLOR, lw=1, ms=3, label="inputs")
+    if y is not None:
+        y = _as_1d("y", y)
+        future = np.arange(n_steps, n_steps + len(y))
+        ax.plot(future, y, "*-" if len(y) > 1 else "*", color=TARGET_COLOR, ms=10,
+                label="true future")
+    if forecasts is not None:
+        if not isinstance(forecasts, Mapping):
+            forecasts = {"forecast": forecasts}
+        for i, (name, values) in enumerate(forecasts.items()):
+            values = _as_1d(f"forecasts[{name!r}]", values)
+            future = np.arange(n_steps, n_steps + len(values))
+            ax.plot(future, values, "o-" if len(values) > 1 else "o", ms=6, lw=1,
+                    color=color(name, i), label=name, alpha=0.9)
+    ax.axvline(n_steps - 0.5, color=FLOOR_COLOR, lw=0.8, ls=":")
+    ax.set_xlabel("time step $t$")
+    ax.set_ylabel("$x(t)$")
+    if y_lim is not None:
+        ax.set_ylim(*y_lim)
+    if title:
+        ax.set_title(title)
+    if legend:
+        ax.legend(loc="lower left", ncols=2)
+    return ax
+
+
+def plot_series_grid(X, y=None, forecasts=None, *, n: int = 3, titles=None):
+    """Plot the first ``n`` series of a batch side by side; returns ``(fig, axes)``.
+
+    ``X`` is ``[batch, steps, 1]``; ``y`` is ``[batch, 1]`` or ``[batch, ahead]``;
+    ``forecasts`` is an array like ``y`` or a mapping of such arrays.
+    """
+    X = np.asarray(X)
+    if X.ndim != 3:
+        raise ValueError(f"X must have shape [batch, steps, 1], got {X.shape}")
+    if not isinstance(n, int) or not 1 <= n <= len(X):
+        raise ValueError(f"n must be an int in [1, {len(X)}], got {n!r}")
+    if forecasts is not None and not isinstance(forecasts, Mapping):
+        forecasts = {"forecast": forecasts}
+    fig, axes = plt.subplots(1, n, figsize=(3.6 * n, 3.2), sharey=True)
+    axes = np.atleast_1d(axes)
+    for i, ax in enumerate(axes):
+        plot_series(
+            X[i],
+            None if y is None else np.asarray(y)[i],
+            None if forecasts is None else {k: np.asarray(v)[i] for k, v in forecasts.items()},
+            ax=ax,
+            legend=(i == 0),
+            title=None if titles is None else titles[i],
+        )
+        if i:
+            ax.set_ylabel("")
+    fig.tight_layout()
+    return fig, axes
+
+
+def plot_learning_curves(
+    history,
+    *,
+    label: str | None = None,
+    ax: plt.Axes | None = None,
+    metric: str = "loss",
+    log_scale: bool = True,
+    color: str | None = None,
+) -> plt.Axes:
+    """Training (dashed) and validation (solid) curves of ``metric`` against epochs.
+
+    ``history`` is a Keras ``History``, its ``.history`` dict, or a
+    :class:`helpers.training.TrainResult`. Call it again on the same ``ax`` to overlay
+    several models.
+    """
+    logs = getattr(history, "history", history)
+    if not isinstance(logs, Mapping) or metric not in logs:
+        raise ValueError(f"history must hold a {metric!r} curve; got keys "
+                         f"{sorted(logs) if isinstance(logs, Mapping) else type(logs).__name__}")
+    if ax is None:
+        _, ax = plt.subplots()
+    epochs = np.arange(1, len(logs[metric]) + 1)
+    prefix = f"{label} " if label else ""
+    line_color = color or MODEL_COLORS.get(label or "")
+    (line,) = ax.plot(epochs, logs[metric], "--", color=line_color, label=f"{prefix}training")
+    if f"val_{metric}" in logs:
+        ax.plot(epochs, logs[f"val_{metric}"], "-", color=line.get_color(),
+                label=f"{prefix}validation")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(metric if metric != "loss" else "loss (MSE)")
+    if log_scale:
+        ax.set_yscale("log")
+    ax.legend()
+    return ax
+
+
+def plot_mse_bars(
+    values: Mapping[str, float],
+    *,
+    reference: Mapping[str, float] | None = None,
+    floor: float | None = None,
+    ax: plt.Axes | None = None,
+    log_scale: bool = False,
+) -> plt.Axes:
+    """Bar chart of MSEs by model, with optional reference figures and a noise floor line."""
+    if not isinstance(values, Mapping) or not values:
+        raise ValueError("values must be a non-empty mapping of model name -> MSE")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3))
+    names = list(values)
+    positions = np.arange(len(names))
+    width = 0.4 if reference else 0.6
+    bars = ax.bar(positions, [values[k] for k in names], width, label="ours",
+                  color=PALETTE[0])
+    ax.bar_label(bars, fmt="%.4f", fontsize=8)
+    if reference:
+        ref = [reference.get(k, np.nan) for k in names]
+        ax.bar(positions + width, ref, width, label="book", color=PALETTE[3])
+        positions = positions + width / 2
+    if floor is not None:
+        ax.axhline(floor, color=FLOOR_COLOR, ls="--", lw=1, label="noise floor")
+    ax.set_xticks(positions, names)
+    ax.set_ylabel("validation MSE")
+    if log_scale:
+        ax.set_yscale("log")
+    ax.legend()
+    return ax
+
+
+def save_fig(fig: plt.Figure, name: str, *, folder: Path | str | None = None) -> Path:
+    """Save ``fig`` as ``images/<name>.png`` (a folder git ignores) and return the path."""
+    if not isinstance(fig, plt.Figure):
+        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    if not isinstance(name, str) or not name or "/" in name or "\\" in name:
+        raise ValueError(f"name must be a plain file name without folders, got {name!r}")
+    folder = Path(folder) if folder is not None else IMAGES_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / (name if name.endswith(".png") else f"{name}.png")
+    fig.savefig(path)
+    return path

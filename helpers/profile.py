@@ -1,0 +1,86 @@
+"""The run profile: one environment variable picks the data sizes and epochs.
+
+``COURSE_PROFILE=full`` (the default) is what readers get: the book's 10,000 series
+split 7,000 / 2,000 / 1,000 and its 20 epochs. ``COURSE_PROFILE=quick`` is what the
+tests run: fewer series and epochs, through exactly the same code. Notebooks never
+hard-code a size or an epoch count; they read them from :data:`PROFILE`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+ENV_VAR = "COURSE_PROFILE"
+DEFAULT = "full"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Sizes and training lengths for one run profile."""
+
+    name: str
+    n_series: int
+    """Series generated for each data set (train + valid + test)."""
+    n_train: int
+    n_valid: int
+    epochs: int
+    """Epochs for the book's models (the book trains for 20)."""
+    n_steps: int = 50
+    """Input length: the book's 50 time steps."""
+    ahead: int = 10
+    """Forecast horizon of the multi-step notebooks."""
+    batch_size: int = 32
+    seed: int = 42
+    n_eval: int = 500
+    """Fresh series used by interactive widgets to estimate an MSE."""
+
+    def __post_init__(self) -> None:
+        for field in ("n_series", "n_train", "n_valid", "epochs", "n_steps", "ahead",
+                      "batch_size", "n_eval"):
+            value = getattr(self, field)
+            if not isinstance(value, int) or value <= 0:
+                raise ValueError(f"Profile.{field} must be a positive int, got {value!r}")
+        if self.n_train + self.n_valid >= self.n_series:
+            raise ValueError(
+                f"Profile n_train + n_valid ({self.n_train} + {self.n_valid}) must leave "
+                f"series for the test set (n_series={self.n_series})"
+            )
+
+    @property
+    def n_test(self) -> int:
+        return self.n_series - self.n_train - self.n_valid
+
+    def describe(self) -> str:
+        return (
+            f"{self.name}: {self.n_series:,} series "
+            f"({self.n_train:,} train / {self.n_valid:,} valid / {self.n_test:,} test), "
+            f"{self.n_steps} steps, {self.epochs} epochs"
+        )
+
+
+PROFILES: dict[str, Profile] = {
+    "full": Profile("full", n_series=10_000, n_train=7_000, n_valid=2_000, epochs=20),
+    # Quick: about 1/3 of the data and half the epochs; enough optimisation steps for the
+    # linear model to beat the naive forecast, so the notebook's claims can be checked.
+    "quick": Profile("quick", n_series=3_000, n_train=2_100, n_valid=600, epochs=10,
+                     n_eval=200),
+}
+
+
+def get_profile(name: str | None = None) -> Profile:
+    """Return the profile called ``name``, or the one selected by ``$COURSE_PROFILE``."""
+    if name is None:
+        name = os.environ.get(ENV_VAR, "").strip() or DEFAULT
+    if not isinstance(name, str):
+        raise TypeError(f"profile name must be a str, got {type(name).__name__}")
+    key = name.strip().lower()
+    if key not in PROFILES:
+        raise ValueError(
+            f"unknown run profile {name!r} (from {ENV_VAR}); expected one of "
+            f"{sorted(PROFILES)}"
+        )
+    return PROFILES[key]
+
+
+PROFILE: Profile = get_profile()

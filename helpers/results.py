@@ -1,0 +1,189 @@
+"""Every trained model's score and training time, and the table that compares them.
+
+Notebooks call :func:`record` (directly, or through :func:`helpers.training.train`); each
+call writes ``results/<profile>/models/<name>.json``. ``python -m helpers.results``
+(``make results``) turns the full profile's records into ``results/RESULTS.md``: our
+validation MSE next to the book's figure (Géron, *Hands-On Machine Learning*, 2nd ed.,
+ch. 15), with parameters, training seconds and the notebooks' total wall time.
+Quick-profile records go to ``results/quick/``, which git ignores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from numbers import Real
+from pathlib import Path
+
+from helpers.profile import PROFILE
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_DIR = ROOT / "results"
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+
+
+@dataclass(frozen=True)
+class BookFigure:
+    value: float
+    note: str = ""
+
+
+# Validation MSEs reported in the book (SYLLABUS sections 6-8), keyed by the names the
+# notebooks record under.
+BOOK: dict[str, BookFigure] = {
+    "naive": BookFigure(0.020),
+    "linear": BookFigure(0.004),
+    "simple_rnn": BookFigure(0.014),
+    "deep_rnn": BookFigure(0.003),
+    "deep_rnn_dense": BookFigure(0.003, "book: about the same as the deep RNN"),
+    "iterative_10": BookFigure(0.029),
+    "naive_10": BookFigure(0.26, "book prints 0.223, a bug; the correct figure is ~0.26"),
+    "linear_10": BookFigure(0.0188),
+    "seq2vec_10": BookFigure(0.008),
+    "seq2seq_10": BookFigure(0.006, "last-time-step MSE"),
+}
+
+
+def _dir(profile: str | None, root: Path | None) -> Path:
+    return Path(root or RESULTS_DIR) / (profile or PROFILE.name)
+
+
+def record(
+    name: str,
+    *,
+    value: float,
+    params: int,
+    seconds: float,
+    notebook: str,
+    metric: str = "val_mse",
+    epochs: int | None = None,
+    label: str | None = None,
+    profile: str | None = None,
+    root: Path | None = None,
+) -> Path:
+    """Write one model's result to ``results/<profile>/models/<name>.json``; return the path.
+
+    ``name`` is a lowercase id (``"linear"``, ``"deep_rnn"``); it is also the key of the
+    book's figure in :data:`BOOK`. ``label`` is the human-readable name for the table.
+    """
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ValueError(f"name must be a lowercase id like 'deep_rnn', got {name!r}")
+    for arg, number in (("value", value), ("seconds", seconds)):
+        if isinstance(number, bool) or not isinstance(number, Real) or number != number:
+            raise TypeError(f"{arg} must be a real number, got {number!r}")
+    if seconds < 0:
+        raise ValueError(f"seconds must be >= 0, got {seconds}")
+    if isinstance(params, bool) or not isinstance(params, int) or params < 0:
+        raise ValueError(f"params must be an int >= 0, got {params!r}")
+    if not isinstance(notebook, str) or not notebook:
+        raise ValueError("notebook must name the notebook that trained the model, e.g. '01'")
+    entry = {
+        "name": name,
+        "label": label or name,
+        "notebook": notebook,
+        "metric": metric,
+        "value": float(value),
+        "params": params,
+        "seconds": round(float(seconds), 2),
+        "epochs": epochs,
+        "profile": profile or PROFILE.name,
+    }
+    folder = _dir(profile, root) / "models"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.json"
+    path.write_text(json.dumps(entry, indent=2) + "\n")
+    return path
+
+
+def load_records(profile: str = "full", root: Path | None = None) -> list[dict]:
+    """All records of a profile, ordered by notebook, then as in :data:`BOOK`, then by name."""
+    folder = _dir(profile, root) / "models"
+    entries = [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
+    order = {name: i for i, name in enumerate(BOOK)}
+    return sorted(entries, key=lambda e: (e["notebook"], order.get(e["name"], len(order)),
+                                          e["name"]))
+
+
+def record_notebook_time(notebook: str, seconds: float, *, profile: str | None = None,
+                         root: Path | None = None) -> None:
+    """Remember how long a whole notebook took to execute (used by ``make run``)."""
+    path = _dir(profile, root) / "notebooks.json"
+    times = json.loads(path.read_text()) if path.exists() else {}
+    times[notebook] = round(float(seconds), 1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(dict(sorted(times.items())), indent=2) + "\n")
+
+
+def _fmt_seconds(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes} min {secs:02d} s" if minutes else f"{seconds:.1f} s"
+
+
+def table(records: Iterable[dict], notebook_times: dict[str, float] | None = None) -> str:
+    """The Markdown results table for ``records`` (see :func:`load_records`)."""
+    lines = [
+        "| notebook | model | our validation MSE | book | ours / book | parameters | train time |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    notes = []
+    for entry in records:
+        book = BOOK.get(entry["name"])
+        book_cell = ratio_cell = "n/a"
+        if book is not None:
+            book_cell = f"{book.value:g}"
+            ratio_cell = f"{entry['value'] / book.value:.2f}"
+            if book.note:
+                notes.append(f"- {entry['label']}: {book.note}.")
+        metric = "" if entry["metric"] == "val_mse" else f" ({entry['metric']})"
+        lines.append(
+            f"| {entry['notebook']} | {entry['label']}{metric} | {entry['value']:.4f} | "
+            f"{book_cell} | {ratio_cell} | {entry['params']:,} | {entry['seconds']:.1f} s |"
+        )
+    text = "\n".join(lines) + "\n"
+    if notes:
+        text += "\n" + "\n".join(notes) + "\n"
+    if notebook_times:
+        total = sum(notebook_times.values())
+        per = ", ".join(f"{nb} {_fmt_seconds(s)}" for nb, s in sorted(notebook_times.items()))
+        text += f"\nNotebooks executed in {_fmt_seconds(total)} in all ({per}).\n"
+    return text
+
+
+def write_table(profile: str = "full", root: Path | None = None) -> Path:
+    """Write ``results/RESULTS.md`` (``RESULTS-<profile>.md`` for other profiles)."""
+    base = Path(root or RESULTS_DIR)
+    records = load_records(profile, base)
+    if not records:
+        raise FileNotFoundError(
+            f"no records in {base / profile / 'models'}: run the notebooks first "
+            f"(`make run`)"
+        )
+    times_path = base / profile / "notebooks.json"
+    times = json.loads(times_path.read_text()) if times_path.exists() else None
+    from helpers.device import report  # imported here: it loads TensorFlow
+
+    header = (
+        "# Results\n\n"
+        "Validation MSE of every model the notebooks train, next to the figure reported in "
+        "*Hands-On Machine Learning* (A. Géron, 2nd ed., chapter 15). Regenerate with "
+        "`make results`.\n\n"
+        f"Profile `{profile}`. Measured with:\n\n```\n{report()}\n```\n\n"
+    )
+    name = "RESULTS.md" if profile == "full" else f"RESULTS-{profile}.md"
+    path = base / name
+    path.write_text(header + table(records, times))
+    return path
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=write_table.__doc__)
+    parser.add_argument("--profile", default="full", help="profile whose records to tabulate")
+    args = parser.parse_args(argv)
+    print(f"wrote {write_table(args.profile)}")
+
+
+if __name__ == "__main__":
+    main()

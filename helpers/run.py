@@ -1,0 +1,73 @@
+"""Execute notebooks in a profile and write their outputs back (``make run``).
+
+    python -m helpers.run                      # every notebook, full profile
+    python -m helpers.run notebooks/01_*.ipynb --profile quick
+
+Each notebook runs in a fresh kernel of this Python, from the notebooks/ folder, with
+``COURSE_PROFILE`` set; its outputs are written back into the ``.ipynb`` (the paired
+``.py`` has no outputs and does not change) and its wall time goes to
+``results/<profile>/notebooks.json``. A notebook that raises is not overwritten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from helpers.profile import ENV_VAR, PROFILES
+from helpers.results import ROOT, record_notebook_time
+
+NOTEBOOKS_DIR = ROOT / "notebooks"
+
+
+def execute(path: Path, profile: str) -> float:
+    """Run one notebook in ``profile``, save its outputs, return the wall time in seconds."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    os.environ[ENV_VAR] = profile
+    # Set before the kernel starts: TensorFlow reads it when its logging starts up.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=None,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    start = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - start
+    nbformat.write(nb, path)
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("notebooks", nargs="*", type=Path,
+                        help="notebooks to run (default: every notebooks/NN_*.ipynb)")
+    parser.add_argument("--profile", default="full", choices=sorted(PROFILES))
+    args = parser.parse_args(argv)
+    paths = args.notebooks or sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+    if not paths:
+        parser.error(f"no notebooks found in {NOTEBOOKS_DIR}")
+    for path in paths:
+        if path.suffix != ".ipynb" or not path.exists():
+            parser.error(f"not an existing .ipynb file: {path}")
+        print(f"running {path.name} ({args.profile}) ...", flush=True)
+        try:
+            seconds = execute(path.resolve(), args.profile)
+        except Exception as error:  # nbclient raises CellExecutionError with the traceback
+            print(f"FAILED {path.name}:\n{error}", file=sys.stderr)
+            return 1
+        record_notebook_time(path.stem, seconds, profile=args.profile)
+        print(f"  done in {seconds:.1f} s", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,172 @@
+"""Seeding, compiling and fitting the course's models, and recording what they score.
+
+The notebooks write ``model.compile`` and ``model.fit`` themselves the first time they
+teach them; after that they call :func:`train`, which does the same with the course's
+conventions:
+
+- ``jit_compile=True`` (XLA) on a CPU, Keras' default on a GPU (see
+  :func:`helpers.device.uses_xla`);
+- a compact progress line every few epochs instead of a progress bar per epoch;
+- the training time and the final validation metric recorded in ``results/`` by
+  :func:`helpers.results.record`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from numbers import Real
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from helpers import results
+from helpers.data import _positive_int
+from helpers.device import uses_xla
+from helpers.profile import PROFILE
+
+
+def set_seed(seed: int = 42) -> None:
+    """Seed Python, NumPy and Keras/TensorFlow: call it right before building a model.
+
+    On a GPU this also turns on TensorFlow's op determinism. On a CPU the course compiles
+    with XLA, whose CPU kernels are deterministic already (and Keras refuses XLA when op
+    determinism is on), so the same seed gives the same numbers either way.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ValueError(f"seed must be an int >= 0, got {seed!r}")
+    keras.utils.set_random_seed(seed)
+    if not uses_xla():
+        tf.config.experimental.enable_op_determinism()
+
+
+def compile_model(
+    model: keras.Model,
+    *,
+    learning_rate: float = 1e-3,
+    loss: str | keras.losses.Loss = "mse",
+    metrics: Sequence | None = None,
+    optimizer: keras.optimizers.Optimizer | None = None,
+) -> keras.Model:
+    """Compile ``model`` with Adam(``learning_rate``) (or ``optimizer``) and the course's XLA choice."""
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
+    if optimizer is None:
+        if isinstance(learning_rate, bool) or not isinstance(learning_rate, Real) or not (
+            learning_rate > 0
+        ):
+            raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
+        optimizer = keras.optimizers.Adam(learning_rate=learning_rate)
+    model.compile(
+        loss=loss,
+        optimizer=optimizer,
+        metrics=list(metrics or []),
+        jit_compile=True if uses_xla() else "auto",
+    )
+    return model
+
+
+class EpochProgress(keras.callbacks.Callback):
+    """Print one short line every ``every`` epochs (and after the last one)."""
+
+    def __init__(self, epochs: int, every: int | None = None, label: str = "") -> None:
+        super().__init__()
+        self.epochs = epochs
+        self.every = every or max(1, epochs // 5)
+        self.label = f"{label}: " if label else ""
+        self._start = 0.0
+
+    def on_train_begin(self, logs=None) -> None:
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None) -> None:
+        done = epoch + 1
+        if done % self.every and done != self.epochs:
+            return
+        logs = logs or {}
+        shown = "  ".join(f"{k} {v:.5f}" for k, v in logs.items() if k != "learning_rate")
+        elapsed = time.perf_counter() - self._start
+        print(f"{self.label}epoch {done:>3}/{self.epochs}  {shown}  ({elapsed:.1f} s)")
+
+
+@dataclass
+class TrainResult:
+    """What :func:`train` returns."""
+
+    name: str
+    history: dict[str, list[float]]
+    seconds: float
+    params: int
+    metric: str
+    value: float
+    """Final value of ``metric`` (by default the validation MSE)."""
+
+    def __repr__(self) -> str:
+        return (f"TrainResult({self.name!r}: {self.metric}={self.value:.5f}, "
+                f"{self.params:,} params, {self.seconds:.1f} s)")
+
+
+def train(
+    model: keras.Model,
+    X_train: np.ndarray,
+    y_train: np.ndarray,
+    X_valid: np.ndarray,
+    y_valid: np.ndarray,
+    *,
+    name: str,
+    notebook: str,
+    epochs: int | None = None,
+    learning_rate: float = 1e-3,
+    batch_size: int | None = None,
+    metrics: Sequence | None = None,
+    monitor: str = "val_loss",
+    label: str | None = None,
+    progress: bool = True,
+    record: bool = True,
+    compile: bool = True,
+) -> TrainResult:
+    """Compile (unless ``compile=False``), fit with validation, time it and record it.
+
+    ``epochs`` and ``batch_size`` default to the active profile's. The recorded value is
+    the last epoch's ``monitor`` (``"val_loss"``: the validation MSE for an MSE loss).
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
+    if not isinstance(name, str) or not name:
+        raise ValueError("name must be a non-empty str identifying the model in results/")
+    epochs = _positive_int("epochs", PROFILE.epochs if epochs is None else epochs)
+    batch_size = _positive_int("batch_size", PROFILE.batch_size if batch_size is None
+                               else batch_size)
+    for arg, array in (("X_train", X_train), ("y_train", y_train),
+                       ("X_valid", X_valid), ("y_valid", y_valid)):
+        if not isinstance(array, np.ndarray):
+            raise TypeError(f"{arg} must be a NumPy array, got {type(array).__name__}")
+    if len(X_train) != len(y_train) or len(X_valid) != len(y_valid):
+        raise ValueError(
+            f"inputs and targets must have as many rows: X_train {len(X_train)} vs y_train "
+            f"{len(y_train)}, X_valid {len(X_valid)} vs y_valid {len(y_valid)}"
+        )
+    if compile:
+        compile_model(model, learning_rate=learning_rate, metrics=metrics)
+    callbacks = [EpochProgress(epochs, label=name)] if progress else []
+
+    start = time.perf_counter()
+    history = model.fit(X_train, y_train, epochs=epochs, batch_size=batch_size,
+                        validation_data=(X_valid, y_valid), callbacks=callbacks, verbose=0)
+    seconds = time.perf_counter() - start
+
+    if monitor not in history.history:
+        raise ValueError(f"monitor {monitor!r} is not among the logged values "
+                         f"{sorted(history.history)}")
+    value = float(history.history[monitor][-1])
+    metric = "val_mse" if monitor == "val_loss" else monitor
+    result = TrainResult(name=name, history={k: [float(v) for v in vs] for k, vs in
+                                             history.history.items()},
+                         seconds=seconds, params=int(model.count_params()), metric=metric,
+                         value=value)
+    if record:
+        results.record(name, value=value, metric=metric, params=result.params,
+                       seconds=seconds, notebook=notebook, epochs=epochs, label=label)
+    return result

@@ -1,0 +1,71 @@
+import json
+
+import pytest
+
+from helpers import results
+
+
+def _record(tmp_path, name, value, notebook="01", **kw):
+    return results.record(name, value=value, params=51, seconds=1.234, notebook=notebook,
+                          profile="full", root=tmp_path, **kw)
+
+
+def test_record_writes_json(tmp_path):
+    path = _record(tmp_path, "linear", 0.0037, label="Linear", epochs=20)
+    entry = json.loads(path.read_text())
+    assert path == tmp_path / "full" / "models" / "linear.json"
+    assert entry == {"name": "linear", "label": "Linear", "notebook": "01",
+                     "metric": "val_mse", "value": 0.0037, "params": 51, "seconds": 1.23,
+                     "epochs": 20, "profile": "full"}
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(name="Deep RNN"), ValueError, "lowercase id"),
+    (dict(value="0.1"), TypeError, "value must be a real number"),
+    (dict(value=float("nan")), TypeError, "value must be a real number"),
+    (dict(seconds=-1.0), ValueError, "seconds must be >= 0"),
+    (dict(params=1.5), ValueError, "params must be an int"),
+    (dict(notebook=""), ValueError, "notebook must name"),
+])
+def test_record_rejects_bad_arguments(tmp_path, kwargs, error, match):
+    args = dict(name="ok", value=0.1, params=1, seconds=1.0, notebook="01", root=tmp_path)
+    args.update(kwargs)
+    name = args.pop("name")
+    with pytest.raises(error, match=match):
+        results.record(name, **args)
+
+
+def test_table_orders_and_compares_with_book(tmp_path):
+    _record(tmp_path, "linear", 0.0037, label="Linear")
+    _record(tmp_path, "naive", 0.0202, label="Naive")
+    _record(tmp_path, "mystery", 0.5, notebook="02")
+    results.record_notebook_time("01_baselines", 75.0, profile="full", root=tmp_path)
+    records = results.load_records("full", tmp_path)
+    assert [r["name"] for r in records] == ["naive", "linear", "mystery"]
+    text = results.table(records, {"01_baselines": 75.0})
+    lines = text.splitlines()
+    assert lines[2] == "| 01 | Naive | 0.0202 | 0.02 | 1.01 | 51 | 1.2 s |"
+    assert lines[3] == "| 01 | Linear | 0.0037 | 0.004 | 0.93 | 51 | 1.2 s |"
+    assert "| 02 | mystery | 0.5000 | n/a | n/a |" in lines[4]
+    assert "Notebooks executed in 1 min 15 s in all" in text
+
+
+def test_write_table(tmp_path):
+    _record(tmp_path, "naive", 0.02)
+    path = results.write_table("full", tmp_path)
+    assert path.name == "RESULTS.md"
+    assert "| 01 | naive | 0.0200 | 0.02 | 1.00 |" in path.read_text()
+
+
+def test_write_table_without_records_says_what_to_do(tmp_path):
+    with pytest.raises(FileNotFoundError, match="make run"):
+        results.write_table("full", tmp_path)
+
+
+def test_committed_results_cover_notebook_01():
+    records = {r["name"]: r for r in results.load_records("full")}
+    assert {"naive", "linear"} <= set(records)
+    assert records["linear"]["value"] <= 0.0046
+    assert 0.017 <= records["naive"]["value"] <= 0.023
+    text = (results.RESULTS_DIR / "RESULTS.md").read_text()
+    assert "| 01 | Linear (Flatten + Dense) |" in text
