@@ -108,3 +108,37 @@ def compare_on_fresh_series(
         result.forecasts[name] = float(y_pred[series_index, 0])
         result.mse[name] = mse(y, y_pred)
     return result
+
+
+def chain_forecasts(predict: Forecaster, X: np.ndarray, total: int) -> np.ndarray:
+    """Forecast ``total`` values by feeding a model's forecasts back to it as inputs.
+
+    ``predict`` maps input windows ``[batch, n_steps, 1]`` to forecasts of the next ``k``
+    values, ``[batch, k]`` (``k = 1`` for a one-step model, ``k = 10`` for a 10-step one;
+    for a Keras model: ``lambda X: model.predict(X, verbose=0)``). Each round appends the
+    ``k`` forecasts to the window and drops its ``k`` oldest values, so the model always
+    sees ``n_steps`` values, as in training. Rounds repeat until ``total`` values exist;
+    the last round's extra values are cut. Returns ``[batch, total]``.
+    """
+    if not callable(predict):
+        raise TypeError(f"predict must be callable, got {type(predict).__name__}")
+    if not isinstance(X, np.ndarray):
+        raise TypeError(f"X must be a NumPy array, got {type(X).__name__}")
+    if X.ndim != 3 or X.shape[-1] != 1:
+        raise ValueError(f"X must have shape [batch, time steps, 1], got {X.shape}")
+    total = _positive_int("total", total)
+    n_batch, n_steps = X.shape[:2]
+    window = X.astype(np.float32, copy=True)
+    chunks: list[np.ndarray] = []
+    done = 0
+    while done < total:
+        forecast = np.asarray(predict(window), dtype=np.float32)
+        if forecast.ndim == 3 and forecast.shape[-1] == 1:
+            forecast = forecast[..., 0]
+        if forecast.ndim != 2 or forecast.shape[0] != n_batch or forecast.shape[1] < 1:
+            raise ValueError(f"predict must return forecasts of shape [batch, k] = "
+                             f"[{n_batch}, k] with k >= 1, got shape {forecast.shape}")
+        chunks.append(forecast)
+        done += forecast.shape[1]
+        window = np.concatenate([window, forecast[..., np.newaxis]], axis=1)[:, -n_steps:]
+    return np.concatenate(chunks, axis=1)[:, :total]

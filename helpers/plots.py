@@ -23,7 +23,8 @@ TARGET_COLOR = "#2ca02c"
 PALETTE = ["#0072B2", "#D55E00", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#009E73"]
 FLOOR_COLOR = "#888888"
 # Models keep their colour from plot to plot across the course.
-MODEL_COLORS = {"naive": "#D55E00", "linear": "#0072B2"}
+MODEL_COLORS = {"naive": "#D55E00", "linear": "#0072B2", "simple_rnn": "#56B4E9",
+                "deep_rnn": "#CC79A7", "deep_rnn_dense": "#E69F00"}
 
 
 def color(name: str, index: int = 0) -> str:
@@ -217,3 +218,41 @@ def save_fig(fig: plt.Figure, name: str, *, folder: Path | str | None = None) ->
     path = folder / (name if name.endswith(".png") else f"{name}.png")
     fig.savefig(path)
     return path
+
+
+def plot_forecast_band(
+    x,
+    y=None,
+    *,
+    mean,
+    std,
+    n_std: float = 2.0,
+    ax: plt.Axes | None = None,
+    label: str = "forecast",
+    title: str | None = None,
+    color: str | None = None,
+) -> plt.Axes:
+    """Plot a forecast ``mean`` with a band of ``± n_std * std`` around it.
+
+    ``x`` is the input window and ``y`` the true future, as in :func:`plot_series`;
+    ``mean`` and ``std`` hold one value per forecast step (for instance the mean and
+    standard deviation of many MC Dropout predictions).
+    """
+    mean = _as_1d("mean", mean)
+    std = _as_1d("std", std)
+    if mean.shape != std.shape:
+        raise ValueError(f"mean and std must have the same length, got {len(mean)} and "
+                         f"{len(std)}")
+    if not np.all(np.isfinite(std)) or np.any(std < 0):
+        raise ValueError("std must hold finite values >= 0")
+    if isinstance(n_std, bool) or not isinstance(n_std, (int, float)) or not n_std > 0:
+        raise ValueError(f"n_std must be a positive number, got {n_std!r}")
+    line_color = color or MODEL_COLORS.get(label, PALETTE[0])
+    ax = plot_series(x, y, ax=ax, title=title, legend=False)
+    n_steps = len(_as_1d("x", x))
+    future = np.arange(n_steps, n_steps + len(mean))
+    ax.fill_between(future, mean - n_std * std, mean + n_std * std, color=line_color,
+                    alpha=0.25, lw=0, label=f"{label} ± {n_std:g} std")
+    ax.plot(future, mean, "o-", ms=5, lw=1, color=line_color, label=label)
+    ax.legend(loc="lower left", ncols=2)
+    return ax

@@ -34,10 +34,14 @@ class Profile:
     seed: int = 42
     n_eval: int = 500
     """Fresh series used by interactive widgets to estimate an MSE."""
+    widget_train: int = 2_000
+    """Training series used when a widget trains a model (kept small: readers wait)."""
+    widget_epochs: int = 3
+    """Default epochs of a widget's Train button."""
 
     def __post_init__(self) -> None:
         for field in ("n_series", "n_train", "n_valid", "epochs", "n_steps", "ahead",
-                      "batch_size", "n_eval"):
+                      "batch_size", "n_eval", "widget_train", "widget_epochs"):
             value = getattr(self, field)
             if not isinstance(value, int) or value <= 0:
                 raise ValueError(f"Profile.{field} must be a positive int, got {value!r}")
@@ -64,7 +68,7 @@ PROFILES: dict[str, Profile] = {
     # Quick: about 1/3 of the data and half the epochs; enough optimisation steps for the
     # linear model to beat the naive forecast, so the notebook's claims can be checked.
     "quick": Profile("quick", n_series=3_000, n_train=2_100, n_valid=600, epochs=10,
-                     n_eval=200),
+                     n_eval=200, widget_train=500, widget_epochs=1),
 }
 
 

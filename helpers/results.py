@@ -98,6 +98,21 @@ def record(
     return path
 
 
+def value(name: str, *, profile: str | None = None, root: Path | None = None) -> float:
+    """The recorded value of model ``name`` in the active profile (from an earlier notebook).
+
+    Lets a notebook compare with a model trained by an earlier one without training it
+    again. Raises ``FileNotFoundError`` naming what to run when there is no record yet.
+    """
+    path = _dir(profile, root) / "models" / f"{name}.json"
+    if not path.exists():
+        raise FileNotFoundError(
+            f"no result recorded for {name!r} in the {profile or PROFILE.name!r} profile "
+            f"({path}); run the notebook that trains it first"
+        )
+    return float(json.loads(path.read_text())["value"])
+
+
 def load_records(profile: str = "full", root: Path | None = None) -> list[dict]:
     """All records of a profile, ordered by notebook, then as in :data:`BOOK`, then by name."""
     folder = _dir(profile, root) / "models"

@@ -126,11 +126,13 @@ def train(
     progress: bool = True,
     record: bool = True,
     compile: bool = True,
+    callbacks: Sequence[keras.callbacks.Callback] = (),
 ) -> TrainResult:
     """Compile (unless ``compile=False``), fit with validation, time it and record it.
 
     ``epochs`` and ``batch_size`` default to the active profile's. The recorded value is
     the last epoch's ``monitor`` (``"val_loss"``: the validation MSE for an MSE loss).
+    Extra Keras ``callbacks`` run alongside the progress line.
     """
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
@@ -150,7 +152,7 @@ def train(
         )
     if compile:
         compile_model(model, learning_rate=learning_rate, metrics=metrics)
-    callbacks = [EpochProgress(epochs, label=name)] if progress else []
+    callbacks = list(callbacks) + ([EpochProgress(epochs, label=name)] if progress else [])
 
     start = time.perf_counter()
     history = model.fit(X_train, y_train, epochs=epochs, batch_size=batch_size,

@@ -7,9 +7,12 @@ a slow redraw does not queue up while the reader drags.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 
 import ipywidgets as w
+import keras
+import matplotlib.pyplot as plt
 
 
 def int_slider(description: str, min: int, max: int, value: int, step: int = 1) -> w.IntSlider:
@@ -42,3 +45,81 @@ def interactive_view(draw: Callable[..., None], controls: Mapping[str, w.Widget]
         raise ValueError("controls must be a non-empty mapping of argument name -> widget")
     output = w.interactive_output(draw, dict(controls))
     return w.VBox([w.HBox(list(controls.values())), output])
+
+
+class StatusCallback(keras.callbacks.Callback):
+    """Write each epoch's losses into a label (the status line of :func:`train_view`)."""
+
+    def __init__(self, label: w.Label, epochs: int) -> None:
+        super().__init__()
+        self.label = label
+        self.epochs = epochs
+
+    def on_epoch_end(self, epoch, logs=None) -> None:
+        logs = logs or {}
+        shown = "  ".join(f"{k} {v:.4f}" for k, v in logs.items() if k in ("loss", "val_loss"))
+        self.label.value = f"epoch {epoch + 1}/{self.epochs}  {shown}"
+
+
+def train_view(
+    train: Callable[..., None],
+    controls: Mapping[str, w.Widget],
+    *,
+    epochs_control: str = "epochs",
+    button: str = "Train",
+    run_now: bool = True,
+) -> w.VBox:
+    """Controls, a Train button, a status line and an output area.
+
+    Clicking the button calls ``train(**values, callbacks=[...])`` inside the output area:
+    ``train`` builds and fits a model with those Keras ``callbacks`` (they report each
+    epoch in the status line) and draws its results with matplotlib. The button is
+    disabled while training. With ``run_now`` it trains once right away so the view
+    starts with a result.
+    """
+    if not callable(train):
+        raise TypeError(f"train must be callable, got {type(train).__name__}")
+    if not isinstance(controls, Mapping) or not controls:
+        raise ValueError("controls must be a non-empty mapping of argument name -> widget")
+    if epochs_control not in controls:
+        raise ValueError(f"epochs_control {epochs_control!r} must name one of the controls "
+                         f"{sorted(controls)}")
+    run = w.Button(description=button, button_style="primary", icon="play")
+    status = w.Label(value="")
+    output = w.Output()
+
+    def on_click(_=None):
+        values = {name: control.value for name, control in controls.items()}
+        run.disabled = True
+        status.value = "training ..."
+        start = time.perf_counter()
+        try:
+            output.clear_output(wait=True)
+            with output:
+                train(**values, callbacks=[StatusCallback(status, values[epochs_control])])
+                plt.show()
+            status.value = f"{status.value}  (done in {time.perf_counter() - start:.1f} s)"
+        except Exception as error:
+            status.value = f"failed: {type(error).__name__}: {error}"
+            raise
+        finally:
+            run.disabled = False
+
+    run.on_click(on_click)
+    if run_now:
+        on_click()
+    return w.VBox([w.HBox(list(controls.values())), w.HBox([run, status]), output])
+
+
+def dropdown(description: str, options, value=None) -> w.Dropdown:
+    """A drop-down list; ``value`` defaults to the first option."""
+    options = list(options)
+    if not options:
+        raise ValueError("options must not be empty")
+    if value is None:
+        value = options[0]
+    if value not in options:
+        raise ValueError(f"value must be one of {options}, got {value!r}")
+    return w.Dropdown(options=options, value=value, description=description,
+                      style={"description_width": "initial"},
+                      layout=w.Layout(width="180px"))

@@ -69,3 +69,10 @@ def test_committed_results_cover_notebook_01():
     assert 0.017 <= records["naive"]["value"] <= 0.023
     text = (results.RESULTS_DIR / "RESULTS.md").read_text()
     assert "| 01 | Linear (Flatten + Dense) |" in text
+
+
+def test_value_reads_a_record_or_says_what_to_run(tmp_path):
+    _record(tmp_path, "linear", 0.0037)
+    assert results.value("linear", profile="full", root=tmp_path) == 0.0037
+    with pytest.raises(FileNotFoundError, match="run the notebook that trains it first"):
+        results.value("deep_rnn", profile="full", root=tmp_path)

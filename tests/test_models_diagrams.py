@@ -1,0 +1,96 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import ipywidgets as w  # noqa: E402
+import keras  # noqa: E402
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from helpers import data, diagrams, models, training, widgets  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _close():
+    yield
+    plt.close("all")
+
+
+@pytest.mark.parametrize("units, depth, head, params", [
+    (20, 2, "rnn", 1282),    # the book's deep RNN: 20-20-1
+    (20, 2, "dense", 1281),  # with a Dense(1) head
+    (1, 1, "dense", 5),
+])
+def test_rnn_stack_matches_the_book_architectures(units, depth, head, params):
+    model = models.rnn_stack(units, depth, head=head)
+    assert model.count_params() == params
+    recurrent = [layer for layer in model.layers if isinstance(layer, keras.layers.SimpleRNN)]
+    # every recurrent layer but the last returns sequences
+    assert [layer.return_sequences for layer in recurrent] == \
+        [True] * (len(recurrent) - 1) + [False]
+    out = model(np.zeros((2, 7, 1), dtype="float32"))
+    assert out.shape == (2, 1)
+
+
+def test_rnn_stack_vector_head_and_activation():
+    model = models.rnn_stack(8, 1, activation="relu", n_outputs=10, n_steps=50)
+    assert model.output_shape == (None, 10)
+    assert model.layers[0].activation.__name__ == "relu"
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    (dict(units=0), ValueError, "units must be a positive int"),
+    (dict(depth=1.5), TypeError, "depth must be an int"),
+    (dict(activation="gelu"), ValueError, "activation must be one of"),
+    (dict(head="conv"), ValueError, "head must be one of"),
+])
+def test_rnn_stack_rejects_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        models.rnn_stack(**kwargs)
+
+
+def test_diagrams_draw():
+    fig, ax = plt.subplots()
+    diagrams.recurrent_neuron(ax)
+    diagrams.unrolled(ax, 3, outputs=["ignored", "none", "used"], gradient_from=[2])
+    fig, axes = diagrams.sequence_shapes()
+    assert len(axes) == 4 and all(a.patches for a in axes)
+    fig, ax = diagrams.bptt(5, used=(3, 4))
+    assert "cost" in " ".join(t.get_text() for t in ax.texts)
+    with pytest.raises(ValueError, match="n_steps entries"):
+        diagrams.unrolled(ax, 3, inputs=[True])
+
+
+def test_train_view_trains_on_click_and_reports_status():
+    splits = data.load("one_step")
+    calls = []
+
+    def train(units, epochs, callbacks=()):
+        training.set_seed(0)
+        model = models.rnn_stack(units, 1)
+        calls.append(training.train(model, splits.X_train[:64], splits.y_train[:64],
+                                    splits.X_valid[:32], splits.y_valid[:32], name="w",
+                                    notebook="t", epochs=epochs, progress=False,
+                                    record=False, callbacks=callbacks))
+
+    view = widgets.train_view(train, {"units": widgets.int_slider("units", 1, 8, 2),
+                                      "epochs": widgets.int_slider("epochs", 1, 3, 2)})
+    assert isinstance(view, w.VBox) and len(calls) == 1  # run_now trains once
+    button, status = view.children[1].children
+    assert status.value.startswith("epoch 2/2") and "done in" in status.value
+    assert not button.disabled
+    button.click()
+    assert len(calls) == 2
+
+
+def test_train_view_surfaces_errors_and_validates():
+    def broken(epochs, callbacks=()):
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        widgets.train_view(broken, {"epochs": widgets.int_slider("e", 1, 2, 1)})
+    with pytest.raises(ValueError, match="epochs_control 'epochs' must name"):
+        widgets.train_view(broken, {"n": widgets.int_slider("n", 1, 2, 1)})
+    with pytest.raises(ValueError, match="value must be one of"):
+        widgets.dropdown("act", ["tanh"], "relu")
