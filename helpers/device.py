@@ -21,9 +21,10 @@ def uses_xla() -> bool:
 
     On a CPU, XLA fuses the many small operations of a recurrent step and trains the
     chapter's models faster with the same results; on a GPU we keep Keras' default,
-    which lets LSTM and GRU layers use their cuDNN kernels.
+    which lets LSTM and GRU layers use their cuDNN kernels. The quick profile turns it off
+    (``Profile.xla``): compiling costs more than its short runs save.
     """
-    return not gpus()
+    return not gpus() and PROFILE.xla
 
 
 def report() -> str:
@@ -33,7 +34,12 @@ def report() -> str:
         device = f"GPU x{len(gpu_names)} ({', '.join(gpu_names)}); cuDNN kernels for LSTM/GRU"
     else:
         device = f"CPU only ({os.cpu_count()} cores), no GPU found"
-    xla = "on (jit_compile=True)" if uses_xla() else "Keras default"
+    if uses_xla():
+        xla = "on (jit_compile=True)"
+    elif gpu_names:
+        xla = "Keras default"
+    else:
+        xla = f"off in the {PROFILE.name} profile"
     source = f"${ENV_VAR}" if os.environ.get(ENV_VAR) else f"default; set ${ENV_VAR}=quick for tests"
     return "\n".join([
         f"TensorFlow {tf.__version__}, Keras {keras.__version__} "
@@ -41,3 +47,43 @@ def report() -> str:
         f"Device: {device}; XLA: {xla}",
         f"Profile: {PROFILE.describe()} [{source}]",
     ])
+
+
+def cudnn_conditions(layer: keras.layers.Layer) -> dict[str, bool]:
+    """The conditions under which Keras runs ``layer`` with NVIDIA's cuDNN kernel on a GPU.
+
+    Only ``LSTM`` and ``GRU`` layers have such a kernel, and only with their default
+    activations, no recurrent dropout, no unrolling, biases on, and (GRU) ``reset_after``.
+    ``SimpleRNN`` and ``RNN(cell)`` always run the generic loop. Returns each condition
+    and whether it holds; ``all(...)`` tells whether cuDNN will be used (given a GPU).
+    """
+    if not isinstance(layer, keras.layers.Layer):
+        raise TypeError(f"layer must be a Keras layer, got {type(layer).__name__}")
+    if not isinstance(layer, (keras.layers.LSTM, keras.layers.GRU)):
+        return {"is an LSTM or GRU layer": False}
+    conditions = {
+        "is an LSTM or GRU layer": True,
+        "activation is tanh": layer.activation is keras.activations.tanh,
+        "recurrent_activation is sigmoid":
+            layer.recurrent_activation is keras.activations.sigmoid,
+        "recurrent_dropout == 0": layer.recurrent_dropout == 0,
+        "unroll is False": not layer.unroll,
+        "use_bias is True": layer.use_bias,
+    }
+    if isinstance(layer, keras.layers.GRU):
+        conditions["reset_after is True"] = layer.reset_after
+    return conditions
+
+
+def kernel_report(model: keras.Model) -> str:
+    """One line per recurrent layer of ``model``: which kernel it runs on a GPU, and why."""
+    lines = []
+    for layer in model.layers:
+        if not isinstance(layer, keras.layers.RNN):
+            continue
+        conditions = cudnn_conditions(layer)
+        failed = [name for name, ok in conditions.items() if not ok]
+        kernel = "cuDNN" if not failed else "generic loop"
+        why = "all conditions hold" if not failed else "not: " + ", ".join(failed)
+        lines.append(f"{layer.name:<24} {type(layer).__name__:<10} -> {kernel} ({why})")
+    return "\n".join(lines) if lines else "(no recurrent layers)"

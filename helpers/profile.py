@@ -38,6 +38,9 @@ class Profile:
     """Training series used when a widget trains a model (kept small: readers wait)."""
     widget_epochs: int = 3
     """Default epochs of a widget's Train button."""
+    xla: bool = True
+    """Compile with XLA on a CPU. XLA needs tens of seconds to compile a recurrent model,
+    which pays off over the full profile's 20 epochs but not over a quick run."""
 
     def __post_init__(self) -> None:
         for field in ("n_series", "n_train", "n_valid", "epochs", "n_steps", "ahead",
@@ -68,7 +71,7 @@ PROFILES: dict[str, Profile] = {
     # Quick: about 1/3 of the data and half the epochs; enough optimisation steps for the
     # linear model to beat the naive forecast, so the notebook's claims can be checked.
     "quick": Profile("quick", n_series=3_000, n_train=2_100, n_valid=600, epochs=10,
-                     n_eval=200, widget_train=500, widget_epochs=1),
+                     n_eval=200, widget_train=500, widget_epochs=1, xla=False),
 }
 
 

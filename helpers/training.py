@@ -127,12 +127,14 @@ def train(
     record: bool = True,
     compile: bool = True,
     callbacks: Sequence[keras.callbacks.Callback] = (),
+    optimizer: keras.optimizers.Optimizer | None = None,
 ) -> TrainResult:
     """Compile (unless ``compile=False``), fit with validation, time it and record it.
 
     ``epochs`` and ``batch_size`` default to the active profile's. The recorded value is
     the last epoch's ``monitor`` (``"val_loss"``: the validation MSE for an MSE loss).
-    Extra Keras ``callbacks`` run alongside the progress line.
+    Extra Keras ``callbacks`` run alongside the progress line; ``optimizer`` replaces
+    the default ``Adam(learning_rate)`` (to clip gradients, say).
     """
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
@@ -151,7 +153,7 @@ def train(
             f"{len(y_train)}, X_valid {len(X_valid)} vs y_valid {len(y_valid)}"
         )
     if compile:
-        compile_model(model, learning_rate=learning_rate, metrics=metrics)
+        compile_model(model, learning_rate=learning_rate, metrics=metrics, optimizer=optimizer)
     callbacks = list(callbacks) + ([EpochProgress(epochs, label=name)] if progress else [])
 
     start = time.perf_counter()

@@ -123,3 +123,10 @@ def dropdown(description: str, options, value=None) -> w.Dropdown:
     return w.Dropdown(options=options, value=value, description=description,
                       style={"description_width": "initial"},
                       layout=w.Layout(width="180px"))
+
+
+def checkbox(description: str, value: bool = False) -> w.Checkbox:
+    """An on/off switch."""
+    if not isinstance(value, bool):
+        raise TypeError(f"value must be a bool, got {type(value).__name__}")
+    return w.Checkbox(value=value, description=description, indent=False)

@@ -130,3 +130,32 @@ def test_device_report_mentions_versions_and_profile():
     text = device.report()
     assert "TensorFlow" in text and "Keras 3" in text
     assert f"Profile: {get_profile().name}" in text
+
+
+def test_full_profile_compiles_with_xla_without_warnings():
+    """The full profile trains with jit_compile=True on a CPU (quick turns XLA off)."""
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent("""
+        import warnings
+        warnings.simplefilter("error")
+        import helpers, keras
+        from helpers import data, device, training
+        splits = data.load("one_step")
+        training.set_seed(0)
+        model = keras.Sequential([keras.Input((50, 1)), keras.layers.SimpleRNN(4),
+                                  keras.layers.Dense(1)])
+        result = training.train(model, splits.X_train[:64], splits.y_train[:64],
+                                splits.X_valid[:32], splits.y_valid[:32], name="x",
+                                notebook="t", epochs=1, progress=False, record=False)
+        print(device.uses_xla(), model.jit_compile, result.value > 0)
+    """)
+    env = {**__import__("os").environ, "COURSE_PROFILE": "full", "TF_CPP_MIN_LOG_LEVEL": "3"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    if device.gpus():
+        pytest.skip("on a GPU the course keeps Keras' default compilation")
+    assert out.stdout.split() == ["True", "True", "True"]
