@@ -5,6 +5,8 @@
   even a model that knew the two sine waves exactly could not get a lower MSE.
 - :func:`compare_on_fresh_series`: the logic behind notebook 01's widget (fresh series at
   a chosen noise level, every model's forecast and MSE), kept here so tests can call it.
+- :func:`chain_forecasts`: feed a model's forecasts back to it to forecast further ahead
+  (notebook 03's iterative and chained forecasts).
 """
 
 from __future__ import annotations

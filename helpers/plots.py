@@ -24,7 +24,9 @@ PALETTE = ["#0072B2", "#D55E00", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#0
 FLOOR_COLOR = "#888888"
 # Models keep their colour from plot to plot across the course.
 MODEL_COLORS = {"naive": "#D55E00", "linear": "#0072B2", "simple_rnn": "#56B4E9",
-                "deep_rnn": "#CC79A7", "deep_rnn_dense": "#E69F00"}
+                "deep_rnn": "#CC79A7", "deep_rnn_dense": "#E69F00",
+                # notebook 03's multi-step forecasters
+                "iterative": "#E69F00", "seq2vec": "#CC79A7", "seq2seq": "#56B4E9"}
 
 
 def color(name: str, index: int = 0) -> str:
@@ -256,3 +258,4 @@ def plot_forecast_band(
     ax.plot(future, mean, "o-", ms=5, lw=1, color=line_color, label=label)
     ax.legend(loc="lower left", ncols=2)
     return ax
+
