@@ -379,17 +379,28 @@ for label, run in runs.items():
 print(f"{'plain tanh (notebook 03)':>24}  {plain_mse:9.4f}")
 
 # %% [markdown]
-# What the measurements say (full profile; the quick profile's few epochs show less):
+# What the measurements say (full profile; the quick profile's few epochs show less).
+# In the full run, the ReLU model at learning rate 0.01 ends well above the plain tanh
+# model with a bumpy curve; clipping its gradients helps more than a ten times smaller
+# learning rate, which is smooth but slow. Batch Normalization between the layers does
+# not help: it *hurts*, badly. Its training error is as low as the others', but its
+# validation error is ten times higher, because in inference it normalizes with running
+# averages gathered over all time steps and batches, which do not match the statistics
+# each step saw in training. The LayerNorm cells train smoothly and end close to the plain
+# model (a little behind it after 20 epochs; on 50-step series the plain model had no
+# instability to cure).
 
 # %%
 assert all(np.isfinite(run.value) for run in runs.values())
 # ReLU is less stable than tanh: at the same learning rate its curve is rougher or worse.
 assert roughness(relu) > roughness(ln) or relu.value > plain_mse
+ln_curve = ln.history["val_last_time_step_mse"]
 if P.name == "full":
-    # Batch Normalization between layers helps little or not at all here.
+    # Batch Normalization between layers does not help here (it hurts: see below).
     assert bn.value > 0.85 * plain_mse
-    # The LayerNorm cells train stably, and end within 25% of the plain model.
-    assert roughness(ln) <= 3 and ln.value < 1.25 * plain_mse
+    assert bn.history["last_time_step_mse"][-1] < bn.value / 3  # fine in training only
+    # The LayerNorm cells train stably: they end at their best, near the plain model.
+    assert ln_curve[-1] < 1.1 * min(ln_curve) and ln.value < 1.25 * plain_mse
     # Clipping or a smaller learning rate tames the ReLU model.
     assert min(relu_clipped.value, relu_small_lr.value) < relu.value
 
@@ -512,12 +523,12 @@ widgets.interactive_view(show_gradient_flow, {
 #
 # | model | MSE | note |
 # |---|---|---|
-# | plain tanh (notebook 03) | PLAIN | the reference |
-# | ReLU, lr 0.01 | RELU | |
-# | ReLU, lr 0.001 | RELUSMALL | |
-# | ReLU, lr 0.01, global_clipnorm=1 | RELUCLIP | |
-# | tanh + BatchNorm between layers | BN | |
-# | tanh, LayerNorm cells | LN | |
+# | plain tanh (notebook 03) | 0.0060 | the reference |
+# | ReLU, lr 0.01 | 0.0095 | bumpy curve |
+# | ReLU, lr 0.001 | 0.0133 | smooth, slow |
+# | ReLU, lr 0.01, global_clipnorm=1 | 0.0084 | clipping helps |
+# | tanh + BatchNorm between layers | 0.0949 | training fine, inference off |
+# | tanh, LayerNorm cells | 0.0073 | smooth |
 
 # %%
 measured = {"plain": plain_mse, "relu": relu.value, "relu\nlr 0.001": relu_small_lr.value,
@@ -530,8 +541,8 @@ ax.set_title("seq-to-seq, last-step validation MSE");
 #   we measured a factor beyond $10^6$ over 200 steps either way.
 # - With ReLU the *outputs* explode too; tanh keeps them in $[-1, 1]$.
 # - Remedies: keep tanh, lower the learning rate, clip the gradients (`global_clipnorm`
-#   keeps their direction), normalize. BN between layers does little here; LN inside the
-#   cell trains smoothly, and the custom cell saves and reloads.
+#   keeps their direction), normalize. BN between layers hurt here; LN inside the cell
+#   trains smoothly, and the custom cell saves and reloads.
 # - `recurrent_dropout` regularizes the state but costs the cuDNN kernel on a GPU.
 #
 # ## Exercises
