@@ -67,11 +67,19 @@ def generate_time_series(
     *,
     seed: int | None = None,
     noise: float = 0.1,
+    time_step: float | None = None,
 ) -> np.ndarray:
     """Generate ``batch_size`` series of ``n_steps`` values, shape ``[batch, n_steps, 1]``.
 
     ``seed`` makes the result reproducible (same seed, identical array); ``noise`` is the
     width of the uniform noise (0.1 in the book; its variance is ``noise**2 / 12``).
+
+    As in the book, each series spans the time interval [0, 1] whatever its length, so a
+    longer series is sampled more finely. ``time_step`` instead fixes the time between
+    two steps (the series spans ``[0, (n_steps - 1) * time_step]``): with
+    ``time_step=1 / 59``, a series of any length moves at the pace of the book's 60-step
+    series (50 inputs and 10 targets), and its first 60 values are drawn from the same
+    distribution as those.
     """
     batch_size = _positive_int("batch_size", batch_size)
     n_steps = _positive_int("n_steps", n_steps)
@@ -82,9 +90,19 @@ def generate_time_series(
     if not np.isfinite(noise) or noise < 0:
         raise ValueError(f"noise must be a finite number >= 0, got {noise}")
 
+    if time_step is not None:
+        if isinstance(time_step, bool) or not isinstance(time_step, Real):
+            raise TypeError(f"time_step must be a number or None, got "
+                            f"{type(time_step).__name__} ({time_step!r})")
+        if not np.isfinite(time_step) or time_step <= 0:
+            raise ValueError(f"time_step must be a finite number > 0, got {time_step}")
+
     rng = np.random.default_rng(seed)
     freq1, freq2, offsets1, offsets2 = rng.random((4, batch_size, 1))
-    time = np.linspace(0, 1, n_steps)
+    if time_step is None:
+        time = np.linspace(0, 1, n_steps)
+    else:
+        time = np.arange(n_steps) * time_step
     series = 0.5 * np.sin((time - offsets1) * (freq1 * 10 + 10))
     series += 0.2 * np.sin((time - offsets2) * (freq2 * 20 + 20))
     series += noise * (rng.random((batch_size, n_steps)) - 0.5)

@@ -146,3 +146,44 @@ def bptt(n_steps: int = 5, used: Sequence[int] = (2, 3, 4)) -> tuple[plt.Figure,
             color=GRADIENT)
     ax.set_ylim(-1.75, 2.3)
     return fig, ax
+
+
+def dilated_stack(dilation_rates: Sequence[int], kernel_size: int = 2, *,
+                  n_steps: int | None = None, ax: plt.Axes | None = None) -> plt.Axes:
+    """A causal Conv1D stack: one row of dots per layer, the last output's inputs in color.
+
+    Row 0 is the input, row ``i`` the output of the layer with rate ``dilation_rates[i-1]``.
+    The connections that feed the last output are drawn, layer by layer; the input steps
+    they reach (the receptive field) are highlighted.
+    """
+    from helpers import convs
+
+    rates = tuple(dilation_rates)
+    field = convs.receptive_field(kernel_size, rates)
+    n_steps = n_steps or min(field + 4, 72)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(min(12, 2 + n_steps * 0.17), 0.7 * len(rates) + 1.6))
+    last = n_steps - 1
+    for row in range(len(rates) + 1):
+        ax.scatter(range(n_steps), [row] * n_steps, s=10, color=IGNORED, zorder=2)
+    needed = {last}  # steps of the current row that the last output depends on
+    for row in range(len(rates), 0, -1):
+        d = rates[row - 1]
+        below = set()
+        for s in needed:
+            for j in range(kernel_size):
+                if s - j * d >= 0:
+                    ax.plot([s, s - j * d], [row, row - 1], color=PALETTE[0], lw=0.9,
+                            zorder=1)
+                    below.add(s - j * d)
+        ax.scatter(sorted(needed), [row] * len(needed), s=16, color=PALETTE[0], zorder=3)
+        ax.text(-1, row, f"d={d}", ha="right", va="center", fontsize=8)
+        needed = below
+    ax.scatter(sorted(needed), [0] * len(needed), s=18, color=GRADIENT, zorder=3)
+    ax.text(-1, 0, "input", ha="right", va="center", fontsize=8)
+    ax.set_xlim(-6, n_steps)
+    ax.set_ylim(-0.6, len(rates) + 0.6)
+    ax.axis("off")
+    ax.set_title(f"kernel {kernel_size}, rates {rates}: the last output sees {field} steps"
+                 + ("" if field <= n_steps else f" ({n_steps} drawn)"), fontsize=10)
+    return ax

@@ -259,3 +259,44 @@ def plot_forecast_band(
     ax.legend(loc="lower left", ncols=2)
     return ax
 
+
+
+def plot_leaderboard(board, *, floor: float | None = None, limits=None) -> plt.Figure:
+    """One panel of horizontal bars per task of ``board`` (see ``results.leaderboard``).
+
+    Our MSE as bars (log scale), the book's figure as a marker where there is one, the
+    noise ``floor`` and each task's entry of ``limits`` (e.g. the oracle) as lines.
+    """
+    from helpers.results import TASKS
+
+    tasks = [task for task, rows in board.items() if rows]
+    if not tasks:
+        raise ValueError("board must hold at least one row")
+    heights = [len(board[task]) + 1.5 for task in tasks]
+    fig, axes = plt.subplots(len(tasks), 1, figsize=(9, 0.32 * sum(heights) + 1),
+                             gridspec_kw={"height_ratios": heights}, sharex=True,
+                             squeeze=False)
+    for ax, task in zip(axes[:, 0], tasks):
+        rows = board[task][::-1]  # best at the top
+        y = np.arange(len(rows))
+        ax.barh(y, [row["value"] for row in rows], color=PALETTE[0], height=0.6,
+                label="ours")
+        book_label = "book"
+        for i, row in enumerate(rows):
+            ax.text(row["value"] * 1.05, i, f"{row['value']:.4f}", va="center", fontsize=7)
+            if row.get("book") is not None:
+                ax.plot(row["book"], i, "D", color=PALETTE[3], ms=5, label=book_label)
+                book_label = None  # one legend entry
+        ax.set_yticks(y, [row["label"][:48] for row in rows], fontsize=8)
+        if floor is not None:
+            ax.axvline(floor, color=FLOOR_COLOR, ls="--", lw=1, label="noise floor")
+        if limits and task in limits:
+            ax.axvline(limits[task], color=TARGET_COLOR, ls=":", lw=1.5, label="oracle")
+        ax.set_title(TASKS[task], fontsize=10, loc="left")
+        ax.set_xscale("log")
+        ax.legend(fontsize=7, loc="upper right")
+    top = max(row["value"] for task in tasks for row in board[task])
+    axes[-1, 0].set_xlim(right=top * 3)
+    axes[-1, 0].set_xlabel("validation MSE (log scale)")
+    fig.tight_layout()
+    return fig

@@ -132,6 +132,55 @@ def record_notebook_time(notebook: str, seconds: float, *, profile: str | None =
     path.write_text(json.dumps(dict(sorted(times.items())), indent=2) + "\n")
 
 
+TASKS: dict[str, str] = {
+    "one_step": "one step ahead (MSE)",
+    "ten_all": "10 steps ahead (MSE over the 10 values)",
+    "ten_last": "10 steps ahead (MSE of the last value)",
+}
+"""The three tasks the chapter's models are scored on, as :func:`task_of` names them."""
+
+
+def task_of(entry: dict) -> str:
+    """Which of :data:`TASKS` a record scores: by its metric, then by its name.
+
+    Last-step metrics score the 10-step task's last value; other records whose name ends
+    in ``_10`` score all 10 values; the rest are one-step forecasts.
+    """
+    if entry["metric"] == "val_last_time_step_mse":
+        return "ten_last"
+    return "ten_all" if entry["name"].endswith("_10") else "one_step"
+
+
+def leaderboard(profile: str = "full", root: Path | None = None) -> dict[str, list[dict]]:
+    """Every record of ``profile`` by task (see :data:`TASKS`), best first.
+
+    Each row is the record with ``"book"`` added: the book's figure or None.
+    """
+    board: dict[str, list[dict]] = {task: [] for task in TASKS}
+    for entry in load_records(profile, root):
+        book = BOOK.get(entry["name"])
+        board[task_of(entry)].append({**entry, "book": book.value if book else None})
+    for rows in board.values():
+        rows.sort(key=lambda row: row["value"])
+    return board
+
+
+def leaderboard_text(board: dict[str, list[dict]]) -> str:
+    """A plain-text table of :func:`leaderboard`'s rows, one block per task."""
+    blocks = []
+    for task, rows in board.items():
+        if not rows:
+            continue
+        lines = [TASKS[task], f"  {'model':<58} {'ours':>8} {'book':>7} {'params':>8} "
+                              f"{'seconds':>8}"]
+        for row in rows:
+            book = "" if row["book"] is None else f"{row['book']:g}"
+            lines.append(f"  {row['label'][:58]:<58} {row['value']:8.4f} {book:>7} "
+                         f"{row['params']:>8,} {row['seconds']:8.1f}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
 def _fmt_seconds(seconds: float) -> str:
     minutes, secs = divmod(round(seconds), 60)
     return f"{minutes} min {secs:02d} s" if minutes else f"{seconds:.1f} s"

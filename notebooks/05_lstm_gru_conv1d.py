@@ -824,8 +824,9 @@ assert step_conv < 0.85 * step_gru
 # forecast is as good. The book found this model the best so far. In our full run it ties
 # with the GRU model but not with the LSTM model (0.0032 against 0.0024). The recipe
 # decides: with the book's learning rate for the gated models (Adam's default, 0.001),
-# the runs made for this course gave LSTM 0.0080, GRU 0.0073 and Conv1D + GRU 0.0068,
-# the convolutional model ahead; at 0.01, the rate of notebook 03's model and of every
+# reference runs made for this course with the book's exact settings (same TensorFlow,
+# seed 42, outside this notebook; exercise 1 repeats one) gave LSTM 0.0080, GRU 0.0073
+# and Conv1D + GRU 0.0068, the convolutional model ahead; at 0.01, the rate of notebook 03's model and of every
 # model here, the LSTM gains the most. Rankings this close depend on such settings (and
 # on the seed); the lower cost per step does not. "Best model" always means "best under
 # one training recipe".
@@ -1025,17 +1026,18 @@ widgets.interactive_view(show_gates, {
 # prints this run's figures). Every model here uses Adam with a learning rate of 0.01, as
 # notebook 03's `SimpleRNN` model does; the last column gives the figures measured for this
 # course with the book's recipe for the gated models (Adam's default rate, 0.001).
-# Training times are on a 2-core CPU shared with other jobs, so they are rough; timed
-# alone, a training step of the Conv1D + GRU model took half as long as the GRU model's
-# (8.3 against 16.9 ms).
+# Training times include XLA's compilation (a large share of it for the smaller models)
+# and come from one run on a 2-core CPU with nothing else running; timed directly, a
+# training step of the Conv1D + GRU model took half as long as the GRU model's (9.3
+# against 18.9 ms).
 #
 # | model | parameters | ours | training time | book's recipe |
 # |---|---:|---:|---:|---:|
-# | SimpleRNN x2, seq-to-seq (notebook 03) | 1,470 | 0.0060 | 122 s | 0.0063 |
-# | LSTM x2 | 5,250 | 0.0024 | 135 s | 0.0080 |
-# | peephole LSTM x2 (our custom cell) | 5,370 | 0.0029 | 158 s | n/a |
-# | GRU x2 | 4,110 | 0.0031 | 106 s | 0.0073 |
-# | Conv1D + GRU x2 | 5,350 | 0.0032 | 70 s | 0.0068 |
+# | SimpleRNN x2, seq-to-seq (notebook 03) | 1,470 | 0.0060 | 124 s | 0.0063 |
+# | LSTM x2 | 5,250 | 0.0024 | 136 s | 0.0080 |
+# | peephole LSTM x2 (our custom cell) | 5,370 | 0.0029 | 119 s | n/a |
+# | GRU x2 | 4,110 | 0.0031 | 133 s | 0.0073 |
+# | Conv1D + GRU x2 | 5,350 | 0.0032 | 77 s | 0.0068 |
 #
 # Memory span (longest lag recalled with a score of 0.9 or more), full profile:
 # SimpleRNN 20 steps, LSTM and GRU 200 steps or more (the longest lag we tried).

@@ -46,11 +46,24 @@ def test_noise_variance_matches_formula():
         (dict(batch_size=2, n_steps=5, noise=-0.1), ValueError, "noise must be"),
         (dict(batch_size=2, n_steps=5, noise="0.1"), TypeError, "noise must be a number"),
         (dict(batch_size=2, n_steps=5, seed=-1), ValueError, "seed must be >= 0"),
+        (dict(batch_size=2, n_steps=5, time_step=0), ValueError, "time_step must be"),
+        (dict(batch_size=2, n_steps=5, time_step="1"), TypeError, "time_step must be a"),
     ],
 )
 def test_generator_rejects_bad_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
         data.generate_time_series(**kwargs)
+
+
+def test_time_step_keeps_the_pace_of_the_books_series():
+    book = data.generate_time_series(20, 60, seed=5)
+    paced = data.generate_time_series(20, 60, seed=5, time_step=1 / 59)
+    np.testing.assert_allclose(paced, book, atol=1e-6)  # the same grid: [0, 1] in 60 steps
+    longer = data.generate_time_series(20, 500, seed=5, time_step=1 / 59, noise=0)
+    clean = data.generate_time_series(20, 60, seed=5, noise=0)
+    np.testing.assert_allclose(longer[:, :60], clean, atol=1e-6)  # continues the series
+    stretched = data.generate_time_series(20, 500, seed=5, noise=0)  # default: [0, 1]
+    assert np.abs(np.diff(stretched, axis=1)).mean() < np.abs(np.diff(longer, axis=1)).mean() / 5
 
 
 def test_split_sizes_and_order():
