@@ -181,6 +181,37 @@ def leaderboard_text(board: dict[str, list[dict]]) -> str:
     return "\n\n".join(blocks)
 
 
+LIMITS_FILE = "limits.json"
+
+
+def save_limits(limits: dict[str, float], *, floor: float, n_series: int, seconds: float,
+                profile: str | None = None, root: Path | None = None) -> Path:
+    """Record the noise ``floor`` and the oracle's MSE per task (notebook 06).
+
+    ``limits`` maps task names of :data:`TASKS` to the oracle's validation MSE on the
+    first ``n_series`` validation series; :func:`write_table` prints them under the table.
+    """
+    unknown = set(limits) - set(TASKS)
+    if not limits or unknown:
+        raise ValueError(f"limits must map tasks of {sorted(TASKS)} to MSEs, got "
+                         f"{sorted(limits)}")
+    entry = {"noise_floor": float(floor), "oracle": {k: float(v) for k, v in limits.items()},
+             "oracle_series": int(n_series), "oracle_seconds": round(float(seconds), 1)}
+    path = _dir(profile, root) / LIMITS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(entry, indent=2) + "\n")
+    return path
+
+
+def limits_text(entry: dict) -> str:
+    """Markdown lines for the limits :func:`save_limits` recorded."""
+    oracle = ", ".join(f"{TASKS[task]} {value:.5f}" for task, value in entry["oracle"].items())
+    return (f"\nLimits: the noise floor (variance of the series' noise) is "
+            f"{entry['noise_floor']:.5f}; the oracle (the generating formula fitted to each "
+            f"series by least squares, on {entry['oracle_series']} validation series) "
+            f"reaches {oracle}.\n")
+
+
 def _fmt_seconds(seconds: float) -> str:
     minutes, secs = divmod(round(seconds), 60)
     return f"{minutes} min {secs:02d} s" if minutes else f"{seconds:.1f} s"
@@ -238,7 +269,9 @@ def write_table(profile: str = "full", root: Path | None = None) -> Path:
     )
     name = "RESULTS.md" if profile == "full" else f"RESULTS-{profile}.md"
     path = base / name
-    path.write_text(header + table(records, times))
+    limits_path = base / profile / LIMITS_FILE
+    limits = limits_text(json.loads(limits_path.read_text())) if limits_path.exists() else ""
+    path.write_text(header + table(records, times) + limits)
     return path
 
 

@@ -76,3 +76,49 @@ def test_value_reads_a_record_or_says_what_to_run(tmp_path):
     assert results.value("linear", profile="full", root=tmp_path) == 0.0037
     with pytest.raises(FileNotFoundError, match="run the notebook that trains it first"):
         results.value("deep_rnn", profile="full", root=tmp_path)
+
+
+def test_leaderboard_groups_by_task_best_first(tmp_path):
+    _record(tmp_path, "naive", 0.0202, label="Naive")
+    _record(tmp_path, "linear", 0.0037, label="Linear")
+    _record(tmp_path, "linear_10", 0.019, notebook="03", label="Linear 10")
+    _record(tmp_path, "lstm", 0.0024, notebook="05", label="LSTM",
+            metric="val_last_time_step_mse")
+    _record(tmp_path, "seq2seq_10", 0.006, notebook="03", label="Seq2seq",
+            metric="val_last_time_step_mse")
+    board = results.leaderboard("full", tmp_path)
+    assert [row["name"] for row in board["one_step"]] == ["linear", "naive"]
+    assert [row["name"] for row in board["ten_all"]] == ["linear_10"]
+    assert [row["name"] for row in board["ten_last"]] == ["lstm", "seq2seq_10"]
+    assert board["ten_last"][1]["book"] == results.BOOK["seq2seq_10"].value
+    assert board["ten_last"][0]["book"] is None
+    text = results.leaderboard_text(board)
+    assert text.index("one step ahead") < text.index("Linear ") < text.index("Naive")
+
+
+def test_plot_leaderboard(tmp_path):
+    import matplotlib.pyplot as plt
+
+    from helpers import plots
+
+    _record(tmp_path, "naive", 0.0202, label="Naive")
+    _record(tmp_path, "lstm", 0.0024, notebook="05", label="LSTM",
+            metric="val_last_time_step_mse")
+    board = results.leaderboard("full", tmp_path)
+    fig = plots.plot_leaderboard(board, floor=0.00083, limits={"one_step": 0.001})
+    assert len(fig.axes) == 2  # the empty task has no panel
+    plt.close(fig)
+    with pytest.raises(ValueError, match="at least one row"):
+        plots.plot_leaderboard({"one_step": []})
+
+
+def test_limits_are_saved_and_shown_under_the_table(tmp_path):
+    _record(tmp_path, "naive", 0.02)
+    results.save_limits({"one_step": 0.00096, "ten_last": 0.0011}, floor=0.1 ** 2 / 12,
+                        n_series=300, seconds=12.3, profile="full", root=tmp_path)
+    text = results.write_table("full", tmp_path).read_text()
+    assert "noise floor (variance of the series' noise) is 0.00083" in text
+    assert "one step ahead (MSE) 0.00096" in text and "on 300 validation series" in text
+    with pytest.raises(ValueError, match="limits must map tasks"):
+        results.save_limits({"two_steps": 0.1}, floor=0.1, n_series=1, seconds=0,
+                            root=tmp_path)
