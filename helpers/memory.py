@@ -33,7 +33,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from helpers import results
+from helpers import results, training
 from helpers.data import _non_negative_int, _positive_int
 from helpers.profile import PROFILE
 
@@ -240,7 +240,6 @@ def fit_and_score(model, k: int, *, settings: MemorySettings | None = None,
     runs.
     """
     import keras
-    import tensorflow as tf
 
     settings = get_settings() if settings is None else settings
     if not isinstance(settings, MemorySettings):
@@ -258,15 +257,10 @@ def fit_and_score(model, k: int, *, settings: MemorySettings | None = None,
                                   max(settings.batch_size, 250))
     # A new model (and sequence length) per call makes TensorFlow trace new functions,
     # which it reports as "excessive retracing" after a few lags: expected here, so hidden.
-    logger = tf.get_logger()
-    level = logger.level
-    logger.setLevel("ERROR")
     start = time.perf_counter()
-    try:
+    with training.quiet_retracing():
         model.fit(train.X, train.Y, epochs=epochs, batch_size=settings.batch_size,
                   verbose=0, callbacks=[monitor, *callbacks])
-    finally:
-        logger.setLevel(level)
     seconds = time.perf_counter() - start
     return SpanRun(k=k, score=monitor.scores[-1], epochs=len(monitor.scores),
                    seconds=seconds, scores=monitor.scores)

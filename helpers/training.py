@@ -14,7 +14,8 @@ conventions:
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from numbers import Real
 
@@ -174,3 +175,20 @@ def train(
         results.record(name, value=value, metric=metric, params=result.params,
                        seconds=seconds, notebook=notebook, epochs=epochs, label=label)
     return result
+
+
+@contextmanager
+def quiet_retracing() -> Iterator[None]:
+    """Hide TensorFlow's warnings while the block runs (it stays at ERROR level).
+
+    A cell that builds and runs many models, or one model on inputs of several shapes,
+    makes TensorFlow trace new functions, which it reports as "excessive retracing":
+    expected there, and noise in a notebook's output.
+    """
+    logger = tf.get_logger()
+    level = logger.level
+    logger.setLevel("ERROR")
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
