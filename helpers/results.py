@@ -63,11 +63,15 @@ def record(
     label: str | None = None,
     profile: str | None = None,
     root: Path | None = None,
+    extra: dict | None = None,
 ) -> Path:
     """Write one model's result to ``results/<profile>/models/<name>.json``; return the path.
 
     ``name`` is a lowercase id (``"linear"``, ``"deep_rnn"``); it is also the key of the
     book's figure in :data:`BOOK`. ``label`` is the human-readable name for the table.
+    ``metric`` names what ``value`` is: the chapter's MSEs (:data:`CHAPTER_METRICS`) go
+    to the main table, others (``"test_mae_mw"``, ``"test_accuracy"``) to their own
+    tables. ``extra`` holds further JSON-serialisable figures (a baseline, a horizon).
     """
     if not isinstance(name, str) or not _NAME.match(name):
         raise ValueError(f"name must be a lowercase id like 'deep_rnn', got {name!r}")
@@ -91,6 +95,10 @@ def record(
         "epochs": epochs,
         "profile": profile or PROFILE.name,
     }
+    if extra is not None:
+        if not isinstance(extra, dict):
+            raise TypeError(f"extra must be a dict, got {type(extra).__name__}")
+        entry["extra"] = json.loads(json.dumps(extra))
     folder = _dir(profile, root) / "models"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.json"
@@ -113,13 +121,86 @@ def value(name: str, *, profile: str | None = None, root: Path | None = None) ->
     return float(json.loads(path.read_text())["value"])
 
 
-def load_records(profile: str = "full", root: Path | None = None) -> list[dict]:
-    """All records of a profile, ordered by notebook, then as in :data:`BOOK`, then by name."""
+CHAPTER_METRICS = ("val_mse", "val_last_time_step_mse")
+"""Metrics of the chapter's generated series (notebooks 01-06): the main table's."""
+
+
+def _all_records(profile: str, root: Path | None) -> list[dict]:
     folder = _dir(profile, root) / "models"
-    entries = [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
+    return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
+
+
+def load_records(profile: str = "full", root: Path | None = None) -> list[dict]:
+    """The chapter's records of a profile (metrics in :data:`CHAPTER_METRICS`), ordered
+    by notebook, then as in :data:`BOOK`, then by name."""
+    entries = [e for e in _all_records(profile, root) if e["metric"] in CHAPTER_METRICS]
     order = {name: i for i, name in enumerate(BOOK)}
     return sorted(entries, key=lambda e: (e["notebook"], order.get(e["name"], len(order)),
                                           e["name"]))
+
+
+def record_real(name: str, *, label: str, mae_first: float, mae_horizon: float,
+                horizon: int, params: int, seconds: float, notebook: str = "07",
+                profile: str | None = None, root: Path | None = None) -> Path:
+    """Record a forecaster of notebook 07's real series under ``real_<name>``.
+
+    ``mae_horizon`` (the test MAE in MW over the ``horizon`` values) is the recorded
+    value; ``mae_first`` (the MAE of the first value) goes with it.
+    """
+    for arg, number in (("mae_first", mae_first), ("mae_horizon", mae_horizon)):
+        if isinstance(number, bool) or not isinstance(number, Real) or not number >= 0:
+            raise ValueError(f"{arg} must be a number >= 0, got {number!r}")
+    return record(f"real_{name}", value=float(mae_horizon), params=params, seconds=seconds,
+                  notebook=notebook, metric="test_mae_mw", label=label, profile=profile,
+                  root=root, extra={"mae_first": float(mae_first), "horizon": int(horizon)})
+
+
+def other_records(profile: str = "full", root: Path | None = None) -> dict[str, list[dict]]:
+    """Records outside the chapter's MSE table, by metric, each list ordered by value
+    (best first: lowest error, highest accuracy)."""
+    groups: dict[str, list[dict]] = {}
+    for entry in _all_records(profile, root):
+        if entry["metric"] not in CHAPTER_METRICS:
+            groups.setdefault(entry["metric"], []).append(entry)
+    for metric, rows in groups.items():
+        rows.sort(key=lambda e: -e["value"] if "accuracy" in metric else e["value"])
+    return dict(sorted(groups.items()))
+
+
+def other_text(groups: dict[str, list[dict]]) -> str:
+    """Markdown tables for :func:`other_records`: the real series, then accuracies."""
+    text = ""
+    real = groups.get("test_mae_mw", [])
+    if real:
+        horizon = real[0].get("extra", {}).get("horizon", "?")
+        text += (
+            "\n## A real series (notebook 07)\n\nHalf-hourly electricity demand "
+            "(pmdarima's `taylor`), test weeks 11-12: mean absolute error in MW of the "
+            f"first value (30 min ahead) and over the next {horizon} values.\n\n"
+            "| forecaster | MAE 30 min (MW) | MAE next day (MW) | parameters | train time |\n"
+            "|---|---:|---:|---:|---:|\n")
+        for e in real:
+            text += (f"| {e['label']} | {e.get('extra', {}).get('mae_first', float('nan')):.0f} "
+                     f"| {e['value']:.0f} | {e['params']:,} | {e['seconds']:.1f} s |\n")
+    accuracy = [e for metric, rows in groups.items() if "accuracy" in metric for e in rows]
+    if accuracy:
+        text += ("\n## Classifiers and sequence models (notebook 08)\n\n"
+                 "| notebook | model | metric | ours | baseline | parameters | train time |\n"
+                 "|---|---|---|---:|---:|---:|---:|\n")
+        for e in accuracy:
+            base = e.get("extra", {}).get("baseline")
+            base_cell = "n/a" if base is None else f"{base:.3f}"
+            name = e.get("extra", {}).get("baseline_name")
+            if name and base is not None:
+                base_cell += f" ({name})"
+            text += (f"| {e['notebook']} | {e['label']} | {e['metric']} | {e['value']:.3f} | "
+                     f"{base_cell} | {e['params']:,} | {e['seconds']:.1f} s |\n")
+    rest = [m for m in groups if m != "test_mae_mw" and "accuracy" not in m]
+    for metric in rest:
+        text += f"\n## {metric}\n\n| notebook | model | value |\n|---|---|---:|\n"
+        for e in groups[metric]:
+            text += f"| {e['notebook']} | {e['label']} | {e['value']:.4g} |\n"
+    return text
 
 
 def record_notebook_time(notebook: str, seconds: float, *, profile: str | None = None,
@@ -271,7 +352,8 @@ def write_table(profile: str = "full", root: Path | None = None) -> Path:
     path = base / name
     limits_path = base / profile / LIMITS_FILE
     limits = limits_text(json.loads(limits_path.read_text())) if limits_path.exists() else ""
-    path.write_text(header + table(records, times) + limits)
+    path.write_text(header + table(records, times) + limits + other_text(
+        other_records(profile, base)))
     return path
 
 

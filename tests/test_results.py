@@ -122,3 +122,39 @@ def test_limits_are_saved_and_shown_under_the_table(tmp_path):
     with pytest.raises(ValueError, match="limits must map tasks"):
         results.save_limits({"two_steps": 0.1}, floor=0.1, n_series=1, seconds=0,
                             root=tmp_path)
+
+
+def test_other_records_get_their_own_tables(tmp_path):
+    results.record("linear", value=0.004, params=51, seconds=1.0, notebook="01",
+                   profile="full", root=tmp_path)
+    results.record_real("sarima", label="SARIMA", mae_first=120.0, mae_horizon=336.0,
+                        horizon=48, params=49, seconds=2.0, profile="full", root=tmp_path)
+    results.record_real("naive", label="naive", mae_first=600.0, mae_horizon=5000.0,
+                        horizon=48, params=0, seconds=0.0, profile="full", root=tmp_path)
+    results.record("sketches", value=0.9, metric="test_accuracy", params=10, seconds=3.0,
+                   notebook="08", label="Sketch model", profile="full", root=tmp_path,
+                   extra={"baseline": 0.167, "baseline_name": "chance"})
+    results.record("chorales", value=0.95, metric="test_accuracy", params=10,
+                   seconds=3.0, notebook="08", label="Chorale model", profile="full",
+                   root=tmp_path)
+    # the chapter's table and leaderboard see only the chapter's metrics
+    assert [r["name"] for r in results.load_records("full", tmp_path)] == ["linear"]
+    assert sum(len(rows) for rows in results.leaderboard("full", tmp_path).values()) == 1
+    groups = results.other_records("full", tmp_path)
+    assert [e["name"] for e in groups["test_mae_mw"]] == ["real_sarima", "real_naive"]
+    assert [e["name"] for e in groups["test_accuracy"]] == ["chorales", "sketches"]
+    text = results.other_text(groups)
+    assert "| SARIMA | 120 | 336 | 49 | 2.0 s |" in text
+    assert "| 08 | Sketch model | test_accuracy | 0.900 | 0.167 (chance) |" in text
+    assert "| 08 | Chorale model | test_accuracy | 0.950 | n/a |" in text
+    path = results.write_table("full", tmp_path)
+    assert "A real series (notebook 07)" in path.read_text()
+
+
+def test_record_real_and_extra_errors(tmp_path):
+    with pytest.raises(ValueError, match="mae_first"):
+        results.record_real("x", label="x", mae_first=-1.0, mae_horizon=1.0, horizon=1,
+                            params=0, seconds=0.0, root=tmp_path)
+    with pytest.raises(TypeError, match="extra"):
+        results.record("x", value=1.0, params=0, seconds=0.0, notebook="07",
+                       root=tmp_path, extra=[1])
