@@ -50,8 +50,13 @@ def compile_model(
     loss: str | keras.losses.Loss = "mse",
     metrics: Sequence | None = None,
     optimizer: keras.optimizers.Optimizer | None = None,
+    jit_compile: bool | None = None,
 ) -> keras.Model:
-    """Compile ``model`` with Adam(``learning_rate``) (or ``optimizer``) and the course's XLA choice."""
+    """Compile ``model`` with Adam(``learning_rate``) (or ``optimizer``) and the course's XLA choice.
+
+    ``jit_compile=False`` turns XLA off for this model whatever the profile (for a model
+    whose compilation would take longer than it saves).
+    """
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
     if optimizer is None:
@@ -64,7 +69,7 @@ def compile_model(
         loss=loss,
         optimizer=optimizer,
         metrics=list(metrics or []),
-        jit_compile=True if uses_xla() else "auto",
+        jit_compile=("auto" if jit_compile is False or not uses_xla() else True),
     )
     return model
 

@@ -1,0 +1,729 @@
+"""Bach's four-part chorales as arrays of notes, for notebook 08's exercise 10.
+
+A chorale becomes an int array of shape ``[steps, 4]``: one row per time step, one column
+per voice (soprano, alto, tenor, bass), each entry the MIDI number of the note that voice
+sounds at that step (60 is middle C), or 0 when it is silent. The scores come from the
+corpus that ships with ``music21`` (nothing is downloaded):
+
+- :func:`score_to_notes` samples a ``music21`` score on a regular grid of
+  ``steps_per_quarter`` steps per quarter note (:data:`STEPS_PER_QUARTER`, eighth notes
+  by default: the chorales move in quarters and eighths, so this keeps nearly every note
+  and gives about 50 to 390 steps per chorale, half as many as sixteenths would);
+- :func:`load` converts the corpus once, caches the arrays in a compressed ``.npz`` file
+  outside the repository (:func:`cache_dir`), and splits them by chorale into train,
+  valid and test sets; the quick profile converts only a handful of chorales;
+- :class:`NoteMap` maps MIDI numbers to compact token indices (0 stays silence),
+  :func:`windows` cuts training windows whose targets are the inputs shifted by one step,
+  :func:`pad` and :func:`masked_accuracy` score next-step predictions on whole chorales,
+  :func:`reweight` and :func:`sample` draw notes with a temperature;
+- :func:`plot_piano_roll` draws the voices, :func:`synthesize` plays them (a small NumPy
+  synthesiser, for ``IPython.display.Audio``).
+
+The sizes and training budget of the exercise depend on the run profile
+(:data:`SETTINGS`, :func:`get_settings`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tempfile
+import time
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from numbers import Integral, Real
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from helpers.data import _non_negative_int, _positive_int
+from helpers.profile import PROFILE
+
+VOICES = ("soprano", "alto", "tenor", "bass")
+STEPS_PER_QUARTER = 2
+"""Default time resolution: two steps per quarter note, i.e. one step per eighth note."""
+CACHE_ENV_VAR = "COURSE_CACHE"
+"""Environment variable naming the folder for cached data (see :func:`cache_dir`)."""
+CACHE_VERSION = 2
+"""Bumped whenever the conversion changes, so that old cache files are not reused."""
+_EPS = 1e-9
+
+
+# --------------------------------------------------------------------------- settings
+
+@dataclass(frozen=True)
+class ChoraleSettings:
+    """Data sizes and training budget of the chorale exercise for one run profile."""
+
+    n_chorales: int | None
+    """Chorales converted from the corpus (the first ones, in file-name order); None: all."""
+    epochs: int
+    window: int = 64
+    """Time steps per training window (8 bars of 4/4 in eighth notes)."""
+    stride: int = 16
+    """Steps between the starts of two training windows of the same chorale."""
+    batch_size: int = 32
+    learning_rate: float = 5e-3
+    transpositions: int = 3
+    """Training chorales are also used transposed by 1 to this many semitones up and
+    down (7 copies of each for 3), so the model learns music, not keys."""
+    steps_per_quarter: int = STEPS_PER_QUARTER
+    n_generate: int = 64
+    """Time steps to generate after a real chorale's opening."""
+
+    def __post_init__(self) -> None:
+        if self.n_chorales is not None:
+            _positive_int("n_chorales", self.n_chorales)
+            if self.n_chorales < 3:
+                raise ValueError(f"n_chorales must be at least 3 (one per split), got "
+                                 f"{self.n_chorales}")
+        for field in ("epochs", "window", "stride", "batch_size", "steps_per_quarter",
+                      "n_generate"):
+            _positive_int(field, getattr(self, field))
+        _non_negative_int("transpositions", self.transpositions)
+        if isinstance(self.learning_rate, bool) or not isinstance(self.learning_rate, Real) \
+                or not self.learning_rate > 0:
+            raise ValueError(f"learning_rate must be a positive number, got "
+                             f"{self.learning_rate!r}")
+
+
+SETTINGS: dict[str, ChoraleSettings] = {
+    # Full: every four-part chorale of the corpus; a few minutes of training on 2 cores.
+    "full": ChoraleSettings(n_chorales=None, epochs=8),
+    # Quick: a dozen chorales (converted in seconds on a fresh machine), the same model.
+    "quick": ChoraleSettings(n_chorales=12, epochs=6),
+}
+
+
+def get_settings(profile: str | None = None) -> ChoraleSettings:
+    """The exercise's settings for run profile ``profile`` (default: the active one)."""
+    name = PROFILE.name if profile is None else profile
+    if name not in SETTINGS:
+        raise ValueError(f"profile must be one of {sorted(SETTINGS)}, got {name!r}")
+    return SETTINGS[name]
+
+
+# ------------------------------------------------------------------------- conversion
+
+def _music21():
+    """Import music21, without the notebook set-up it schedules on import.
+
+    Imported in a Jupyter kernel, music21 starts a one-second timer that switches
+    matplotlib's inline figures to 'retina', doubling the size of every later figure
+    stored in the notebook. We cancel that timer.
+    """
+    import music21
+
+    timer = getattr(getattr(music21, "ipython21", None), "t", None)
+    if timer is not None and hasattr(timer, "cancel"):
+        timer.cancel()
+    return music21
+
+
+def _steps_per_quarter(value: object) -> int:
+    return _positive_int("steps_per_quarter", value)
+
+
+def _top_midi(element) -> int | None:
+    """MIDI number of a note, of a chord's highest note; None for anything else."""
+    if getattr(element, "isChord", False):
+        pitches = [p.midi for p in element.pitches]
+        return max(pitches) if pitches else None
+    pitch = getattr(element, "pitch", None)
+    return None if pitch is None else int(pitch.midi)
+
+
+def _grid_events(part, steps_per_quarter: int):
+    """``(first, stop, midi)`` for each pitched note of ``part`` that takes time: the note
+    sounds at grid steps ``first <= k < stop`` (none when it falls between two)."""
+    if not hasattr(part, "flatten"):
+        raise TypeError(f"part must be a music21 stream, got {type(part).__name__}")
+    for element in part.flatten().notes:
+        length = float(element.duration.quarterLength)
+        if element.duration.isGrace or length <= 0:
+            continue
+        midi = _top_midi(element)
+        if midi is None:  # unpitched
+            continue
+        start = float(element.offset)
+        yield (math.ceil(start * steps_per_quarter - _EPS),
+               math.ceil((start + length) * steps_per_quarter - _EPS), midi)
+
+
+def part_to_notes(part, n_steps: int, steps_per_quarter: int = STEPS_PER_QUARTER
+                  ) -> np.ndarray:
+    """Sample one ``music21`` part on the grid: an int array ``[n_steps]``, 0 where silent.
+
+    Step ``k`` holds the note sounding at time ``k / steps_per_quarter`` (in quarter notes
+    from the start of the score): a note that starts at offset ``o`` and lasts ``d``
+    fills the steps whose time falls in ``[o, o + d)``. So a tied note, written as two
+    notes of the same pitch, fills its steps like one long note; a rest leaves zeros;
+    grace notes (no duration) and notes shorter than a step that fall between two grid
+    points are skipped (see :func:`grid_losses`); a chord, or two voices written on one
+    staff, gives the highest sounding note.
+    """
+    n_steps = _non_negative_int("n_steps", n_steps)
+    spq = _steps_per_quarter(steps_per_quarter)
+    row = np.zeros(n_steps, dtype=np.int16)
+    for first, stop, midi in _grid_events(part, spq):
+        stop = min(stop, n_steps)
+        if first < stop:
+            np.maximum(row[first:stop], midi, out=row[first:stop])
+    return row
+
+
+def grid_losses(score, steps_per_quarter: int = STEPS_PER_QUARTER) -> tuple[int, int]:
+    """``(notes, dropped)``: the score's timed notes, and how many fall between two grid
+    points (notes shorter than a step, off the grid), which the conversion loses."""
+    spq = _steps_per_quarter(steps_per_quarter)
+    parts = getattr(score, "parts", None)
+    if parts is None:
+        raise TypeError(f"score must be a music21 Score, got {type(score).__name__}")
+    events = [event for part in parts for event in _grid_events(part, spq)]
+    return len(events), sum(first >= stop for first, stop, _ in events)
+
+
+def score_to_notes(score, steps_per_quarter: int = STEPS_PER_QUARTER, *,
+                   trim: bool = True) -> np.ndarray:
+    """Convert a four-part ``music21`` score to an int array ``[steps, 4]`` of MIDI numbers.
+
+    Columns follow the score's parts (soprano, alto, tenor, bass in the Bach corpus);
+    0 is silence. The grid has ``steps_per_quarter`` steps per quarter note, starting at
+    the score's first beat (a pickup's first note is step 0). With ``trim`` (the
+    default), steps where all four voices are silent are dropped at both ends. Raises
+    ``ValueError`` unless the score has exactly 4 parts. See :func:`part_to_notes`.
+    """
+    spq = _steps_per_quarter(steps_per_quarter)
+    parts = getattr(score, "parts", None)
+    if parts is None:
+        raise TypeError(f"score must be a music21 Score, got {type(score).__name__}")
+    if len(parts) != 4:
+        raise ValueError(f"score must have exactly 4 parts (soprano, alto, tenor, bass), "
+                         f"got {len(parts)}")
+    n_steps = math.ceil(float(score.highestTime) * spq - _EPS)
+    notes = np.stack([part_to_notes(part, n_steps, spq) for part in parts], axis=1)
+    if trim and len(notes):
+        sounding = np.flatnonzero(notes.any(axis=1))
+        notes = notes[sounding[0]:sounding[-1] + 1] if len(sounding) else notes[:0]
+    return notes.astype(np.int16)
+
+
+def parse(name: str):
+    """Parse one chorale of music21's Bach corpus by file name (``"bwv269"``), quietly.
+
+    Reads the file itself each time (no pickled copy is written) and hides music21's
+    warnings about details of the MusicXML.
+    """
+    converter = _music21().converter
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"name must be a chorale's file name like 'bwv269', got {name!r}")
+    matches = [p for p in corpus_paths() if p.stem == name]
+    if not matches:
+        raise ValueError(f"no chorale named {name!r} in music21's Bach corpus")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return converter.parse(matches[0], forceSource=True, storePickle=False)
+
+
+def corpus_paths() -> list[Path]:
+    """The chorale files of music21's Bach corpus, one per chorale, in file-name order.
+
+    MusicXML files only (the few Humdrum copies duplicate them); variants of one chorale
+    (``bwv248.23-2``, ``bwv248.23-s``) count once, the first in name order.
+    """
+    _music21()
+    from music21 import corpus
+
+    paths = sorted((p for p in corpus.getComposer("bach") if p.suffix in (".mxl", ".xml")),
+                   key=lambda p: p.name)
+    kept, seen = [], set()
+    for path in paths:
+        key = re.split(r"[-_]", path.stem)[0]
+        if key not in seen:
+            seen.add(key)
+            kept.append(path)
+    return kept
+
+
+def convert_corpus(n_chorales: int | None = None,
+                   steps_per_quarter: int = STEPS_PER_QUARTER
+                   ) -> tuple[list[np.ndarray], list[str], np.ndarray]:
+    """Parse music21's Bach chorales and convert the four-part ones (:func:`score_to_notes`).
+
+    Returns ``(chorales, names, losses)`` for the first ``n_chorales`` four-part chorales
+    in file-name order (all of them for None); ``losses[i]`` is chorale ``i``'s
+    :func:`grid_losses`. Scores with another number of parts are skipped. Takes a few
+    tenths of a second per score: use :func:`load`, which caches.
+    """
+    converter = _music21().converter
+    if n_chorales is not None:
+        _positive_int("n_chorales", n_chorales)
+    spq = _steps_per_quarter(steps_per_quarter)
+    chorales, names, losses = [], [], []
+    for path in corpus_paths():
+        if n_chorales is not None and len(chorales) >= n_chorales:
+            break
+        with warnings.catch_warnings():  # music21 warns about odd MusicXML details
+            warnings.simplefilter("ignore")
+            score = converter.parse(path, forceSource=True, storePickle=False)
+        if len(getattr(score, "parts", ())) != 4:
+            continue
+        notes = score_to_notes(score, spq)
+        if len(notes):
+            chorales.append(notes)
+            names.append(path.stem)
+            losses.append(grid_losses(score, spq))
+    return chorales, names, np.array(losses, dtype=np.int64).reshape(-1, 2)
+
+
+# ---------------------------------------------------------------------------- caching
+
+def cache_dir() -> Path:
+    """Where converted data is cached: ``$COURSE_CACHE``, else ``$XDG_CACHE_HOME/rnn-course``,
+    else ``~/.cache/rnn-course``. Outside the repository, so git never sees it."""
+    explicit = os.environ.get(CACHE_ENV_VAR, "").strip()
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return base / "rnn-course"
+
+
+def cache_name(n_chorales: int | None, steps_per_quarter: int = STEPS_PER_QUARTER) -> str:
+    """File name of the cache for a chorale count and resolution."""
+    count = "all" if n_chorales is None else str(_positive_int("n_chorales", n_chorales))
+    return (f"bach_chorales_v{CACHE_VERSION}_q{_steps_per_quarter(steps_per_quarter)}_"
+            f"{count}.npz")
+
+
+def save_chorales(path: Path | str, chorales: Sequence[np.ndarray], names: Sequence[str],
+                  steps_per_quarter: int = STEPS_PER_QUARTER, losses=None) -> Path:
+    """Write chorales (each ``[steps, 4]``), their names and their :func:`grid_losses`
+    (``[n, 2]``; zeros when None) to a compressed ``.npz``.
+
+    The file is written next to its destination and then renamed, so an interrupted run
+    never leaves a half-written cache behind.
+    """
+    path = Path(path)
+    chorales = [_chorale_array(f"chorales[{i}]", c) for i, c in enumerate(chorales)]
+    names = [str(name) for name in names]
+    if len(names) != len(chorales):
+        raise ValueError(f"names must have one entry per chorale: {len(names)} names for "
+                         f"{len(chorales)} chorales")
+    if any(c.size and (c.min() < 0 or c.max() > 127) for c in chorales):
+        raise ValueError("chorales must hold MIDI numbers in [0, 127]")
+    losses = (np.zeros((len(chorales), 2)) if losses is None else np.asarray(losses))
+    if losses.shape != (len(chorales), 2):
+        raise ValueError(f"losses must have shape ({len(chorales)}, 2), got {losses.shape}")
+    lengths = np.array([len(c) for c in chorales], dtype=np.int64)
+    notes = (np.concatenate(chorales) if chorales else np.zeros((0, 4))).astype(np.uint8)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(suffix=".npz", dir=path.parent)
+    os.close(fd)
+    try:
+        np.savez_compressed(tmp, notes=notes, lengths=lengths, names=np.array(names),
+                            losses=losses.astype(np.int64),
+                            steps_per_quarter=steps_per_quarter, version=CACHE_VERSION)
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; a cache need not be
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return path
+
+
+def load_chorales(path: Path | str) -> tuple[list[np.ndarray], list[str], np.ndarray]:
+    """Read what :func:`save_chorales` wrote: ``(chorales, names, losses)``, notes as int16."""
+    with np.load(Path(path), allow_pickle=False) as data:
+        if int(data["version"]) != CACHE_VERSION:
+            raise ValueError(f"{path} was written by another version of the conversion")
+        notes = data["notes"].astype(np.int16)
+        bounds = np.cumsum(data["lengths"])[:-1]
+        names = [str(name) for name in data["names"]]
+        losses = data["losses"]
+    return list(np.split(notes, bounds)), names, losses
+
+
+class ChoraleSplits(NamedTuple):
+    """Chorales split by chorale; each entry is a list of ``[steps, 4]`` MIDI arrays."""
+
+    train: list[np.ndarray]
+    valid: list[np.ndarray]
+    test: list[np.ndarray]
+    names: dict[str, list[str]]
+    """The chorales' names (``bwv269``...) per split: ``names["test"][i]``."""
+    n_notes: int = 0
+    """Timed notes in all the converted scores (see :func:`grid_losses`)."""
+    n_dropped: int = 0
+    """How many of them fell between two grid points and were lost."""
+
+
+def split(chorales: Sequence[np.ndarray], names: Sequence[str] | None = None, *,
+          valid: float = 0.1, test: float = 0.1, seed: int = 42) -> ChoraleSplits:
+    """Split whole chorales into train / valid / test, the same way for the same inputs.
+
+    The chorales are shuffled with ``seed`` and the valid and test sets each get
+    ``ceil(fraction * n)`` chorales (at least one), so no chorale straddles two sets.
+    """
+    chorales = list(chorales)
+    names = [f"chorale_{i}" for i in range(len(chorales))] if names is None else list(names)
+    if len(names) != len(chorales):
+        raise ValueError(f"names must have one entry per chorale: {len(names)} names for "
+                         f"{len(chorales)} chorales")
+    for arg, fraction in (("valid", valid), ("test", test)):
+        if isinstance(fraction, bool) or not isinstance(fraction, Real) \
+                or not 0 < fraction < 0.5:
+            raise ValueError(f"{arg} must be a fraction in (0, 0.5), got {fraction!r}")
+    seed = _non_negative_int("seed", seed)
+    n = len(chorales)
+    n_valid, n_test = max(1, math.ceil(valid * n)), max(1, math.ceil(test * n))
+    if n_valid + n_test >= n:
+        raise ValueError(f"need more than {n_valid + n_test} chorales to split, got {n}")
+    order = np.random.default_rng(seed).permutation(n)
+    parts = {"test": order[:n_test], "valid": order[n_test:n_test + n_valid],
+             "train": order[n_test + n_valid:]}
+    return ChoraleSplits(**{key: [chorales[i] for i in idx] for key, idx in parts.items()},
+                         names={key: [names[i] for i in idx] for key, idx in parts.items()})
+
+
+def load(settings: ChoraleSettings | None = None, *, cache: Path | str | None = None,
+         verbose: bool = True) -> ChoraleSplits:
+    """The chorales of ``settings`` (default: the active profile's), split by chorale.
+
+    Converted from music21's corpus the first time (minutes for all of them, seconds for
+    the quick profile's dozen) and read from the cache file in ``cache`` (default:
+    :func:`cache_dir`) afterwards. With ``verbose``, says when it converts.
+    """
+    settings = get_settings() if settings is None else settings
+    if not isinstance(settings, ChoraleSettings):
+        raise TypeError(f"settings must be ChoraleSettings, got {type(settings).__name__}")
+    folder = cache_dir() if cache is None else Path(cache)
+    path = folder / cache_name(settings.n_chorales, settings.steps_per_quarter)
+    if path.exists():
+        chorales, names, losses = load_chorales(path)
+    else:
+        start = time.perf_counter()
+        chorales, names, losses = convert_corpus(settings.n_chorales,
+                                                 settings.steps_per_quarter)
+        save_chorales(path, chorales, names, settings.steps_per_quarter, losses)
+        if verbose:
+            print(f"converted {len(chorales)} chorales from music21's corpus in "
+                  f"{time.perf_counter() - start:.0f} s (cached as {path.name})")
+    n_notes, n_dropped = (int(n) for n in np.asarray(losses).sum(axis=0))
+    return split(chorales, names, seed=PROFILE.seed)._replace(n_notes=n_notes,
+                                                               n_dropped=n_dropped)
+
+
+# ----------------------------------------------------------------- tokens and windows
+
+def _chorale_array(name: str, notes: object, voices: int | None = 4) -> np.ndarray:
+    if not isinstance(notes, np.ndarray):
+        raise TypeError(f"{name} must be a NumPy array, got {type(notes).__name__}")
+    if not np.issubdtype(notes.dtype, np.integer):
+        raise TypeError(f"{name} must hold integers, got dtype {notes.dtype}")
+    if voices is not None and (notes.ndim != 2 or notes.shape[1] != voices):
+        raise ValueError(f"{name} must have shape [steps, {voices}], got {notes.shape}")
+    return notes
+
+
+@dataclass(frozen=True)
+class NoteMap:
+    """MIDI numbers ``low..high`` as compact tokens ``1..high - low + 1``; 0 stays silence.
+
+    A softmax over :attr:`n_tokens` classes then covers exactly the notes the chorales use.
+    """
+
+    low: int
+    high: int
+
+    def __post_init__(self) -> None:
+        for arg in ("low", "high"):
+            value = getattr(self, arg)
+            if isinstance(value, bool) or not isinstance(value, Integral):
+                raise TypeError(f"{arg} must be an int, got {type(value).__name__}")
+        if not 1 <= self.low <= self.high <= 127:
+            raise ValueError(f"need 1 <= low <= high <= 127, got low={self.low}, "
+                             f"high={self.high}")
+
+    @classmethod
+    def fit(cls, chorales: Sequence[np.ndarray]) -> NoteMap:
+        """The range of the notes (not the silences) of ``chorales``."""
+        if isinstance(chorales, np.ndarray):
+            chorales = [chorales]
+        sounding = [np.asarray(c)[np.asarray(c) > 0] for c in chorales]
+        sounding = np.concatenate(sounding) if sounding else np.zeros(0)
+        if not sounding.size:
+            raise ValueError("chorales must contain at least one note")
+        return cls(int(sounding.min()), int(sounding.max()))
+
+    @property
+    def n_tokens(self) -> int:
+        """Classes of the softmax: silence plus every note of the range."""
+        return self.high - self.low + 2
+
+    def encode(self, notes) -> np.ndarray:
+        """MIDI numbers (0 = silence) -> tokens; ``ValueError`` for notes out of range."""
+        notes = np.asarray(notes)
+        _chorale_array("notes", notes, voices=None)
+        outside = (notes != 0) & ((notes < self.low) | (notes > self.high))
+        if outside.any():
+            raise ValueError(f"notes must be 0 or MIDI numbers in [{self.low}, "
+                             f"{self.high}], got {np.unique(notes[outside])[:5]}")
+        return np.where(notes == 0, 0, notes - self.low + 1).astype(np.int32)
+
+    def decode(self, tokens) -> np.ndarray:
+        """Tokens -> MIDI numbers (0 = silence); ``ValueError`` for unknown tokens."""
+        tokens = np.asarray(tokens)
+        _chorale_array("tokens", tokens, voices=None)
+        if tokens.size and (tokens.min() < 0 or tokens.max() >= self.n_tokens):
+            raise ValueError(f"tokens must lie in [0, {self.n_tokens - 1}], got "
+                             f"{tokens.min()}..{tokens.max()}")
+        return np.where(tokens == 0, 0, tokens + self.low - 1).astype(np.int32)
+
+
+def transpose(notes, semitones: int) -> np.ndarray:
+    """Shift every note of ``notes`` (MIDI numbers, 0 = silence) by ``semitones``.
+
+    Silences stay 0. Raises ``ValueError`` if a note would leave the MIDI range 1..127.
+    """
+    notes = np.asarray(notes)
+    _chorale_array("notes", notes, voices=None)
+    if isinstance(semitones, bool) or not isinstance(semitones, Integral):
+        raise TypeError(f"semitones must be an int, got {type(semitones).__name__}")
+    shifted = np.where(notes > 0, notes + int(semitones), 0)
+    if np.any((notes > 0) & ((shifted < 1) | (shifted > 127))):
+        raise ValueError(f"transposing by {semitones} semitones leaves the MIDI range")
+    return shifted.astype(notes.dtype)
+
+
+def windows(chorales: Sequence[np.ndarray], length: int, stride: int
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Training windows for next-step prediction: ``(X, Y)``, each ``[n, length, 4]``.
+
+    Every window covers ``length + 1`` consecutive steps of one chorale, starting every
+    ``stride`` steps (and once more at the end, so the close of every chorale is seen);
+    ``X`` holds its first ``length`` steps and ``Y`` the same steps shifted by one, so
+    ``Y[:, t]`` is the step that follows ``X[:, t]``. Chorales shorter than
+    ``length + 1`` steps give no window.
+    """
+    length = _positive_int("length", length)
+    stride = _positive_int("stride", stride)
+    if isinstance(chorales, np.ndarray):
+        raise TypeError("chorales must be a sequence of [steps, 4] arrays, not one array")
+    cuts = []
+    for i, chorale in enumerate(chorales):
+        chorale = _chorale_array(f"chorales[{i}]", chorale)
+        last = len(chorale) - length - 1
+        if last < 0:
+            continue
+        starts = sorted(set(range(0, last + 1, stride)) | {last})
+        cuts.extend(chorale[s:s + length + 1] for s in starts)
+    if not cuts:
+        raise ValueError(f"no chorale has the {length + 1} steps a window needs")
+    batch = np.stack(cuts).astype(np.int32)
+    return batch[:, :-1], batch[:, 1:]
+
+
+def pad(chorales: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Chorales of different lengths in one array: ``(notes [n, longest, 4], mask [n, longest])``.
+
+    Shorter chorales are padded with silence at the end; ``mask`` is True on real steps.
+    A causal model's outputs on the real steps do not depend on padding after them.
+    """
+    if isinstance(chorales, np.ndarray) or not len(chorales):
+        raise ValueError("chorales must be a non-empty sequence of [steps, 4] arrays")
+    chorales = [_chorale_array(f"chorales[{i}]", c) for i, c in enumerate(chorales)]
+    longest = max(len(c) for c in chorales)
+    notes = np.zeros((len(chorales), longest, 4), dtype=np.int32)
+    mask = np.zeros((len(chorales), longest), dtype=bool)
+    for i, chorale in enumerate(chorales):
+        notes[i, :len(chorale)] = chorale
+        mask[i, :len(chorale)] = True
+    return notes, mask
+
+
+def masked_accuracy(predicted, target, mask=None) -> float:
+    """Fraction of notes where ``predicted == target``, over the steps where ``mask`` is True.
+
+    ``predicted`` and ``target`` are ``[..., steps, 4]``; ``mask`` is ``[..., steps]``
+    (all True when None). Every voice of every counted step counts once.
+    """
+    predicted, target = np.asarray(predicted), np.asarray(target)
+    if predicted.shape != target.shape:
+        raise ValueError(f"predicted and target must have the same shape, got "
+                         f"{predicted.shape} and {target.shape}")
+    hits = predicted == target
+    if mask is None:
+        return float(hits.mean())
+    mask = np.asarray(mask, dtype=bool)
+    if mask.shape != target.shape[:mask.ndim] or mask.ndim not in (target.ndim,
+                                                                   target.ndim - 1):
+        raise ValueError(f"mask must have shape {target.shape[:-1]} or {target.shape}, "
+                         f"got {mask.shape}")
+    if mask.ndim == target.ndim - 1:
+        mask = np.broadcast_to(mask[..., np.newaxis], target.shape)
+    if not mask.any():
+        raise ValueError("mask selects no step")
+    return float(hits[mask].mean())
+
+
+# ------------------------------------------------------------------------- sampling
+
+def _probabilities(probs) -> np.ndarray:
+    probs = np.asarray(probs, dtype=np.float64)
+    if probs.ndim < 1 or probs.shape[-1] < 1:
+        raise ValueError(f"probs must have a last axis of classes, got shape {probs.shape}")
+    if not np.all(np.isfinite(probs)) or np.any(probs < 0):
+        raise ValueError("probs must hold finite probabilities >= 0")
+    return probs
+
+
+def _temperature(temperature: object) -> float:
+    if isinstance(temperature, bool) or not isinstance(temperature, Real):
+        raise TypeError(f"temperature must be a number, got {type(temperature).__name__}")
+    if not np.isfinite(temperature) or temperature < 0:
+        raise ValueError(f"temperature must be a finite number >= 0, got {temperature}")
+    return float(temperature)
+
+
+def reweight(probs, temperature: float) -> np.ndarray:
+    """Sharpen (``temperature < 1``) or flatten (``> 1``) distributions over the last axis.
+
+    Returns ``p ** (1 / temperature)`` renormalised, computed on log-probabilities; at
+    temperature 1 the distribution is unchanged, at 0 all the mass goes to the most
+    likely class (the first one on ties).
+    """
+    probs = _probabilities(probs)
+    temperature = _temperature(temperature)
+    if temperature == 0:
+        out = np.zeros_like(probs)
+        np.put_along_axis(out, probs.argmax(axis=-1)[..., np.newaxis], 1.0, axis=-1)
+        return out
+    with np.errstate(divide="ignore"):
+        logits = np.log(probs) / temperature
+    logits -= logits.max(axis=-1, keepdims=True)
+    weights = np.exp(logits)
+    return weights / weights.sum(axis=-1, keepdims=True)
+
+
+def sample(probs, temperature: float = 1.0, rng: np.random.Generator | int | None = None
+           ) -> np.ndarray:
+    """Draw one class per distribution of ``probs`` (shape ``[..., classes]``) after
+    :func:`reweight`; an int array of shape ``probs.shape[:-1]``.
+
+    ``rng`` is a NumPy ``Generator`` or a seed; temperature 0 returns the argmax.
+    """
+    weights = reweight(probs, temperature)
+    rng = np.random.default_rng(rng)
+    flat = weights.reshape(-1, weights.shape[-1])
+    cumulative = np.cumsum(flat, axis=-1)
+    draws = rng.random((len(flat), 1)) * cumulative[:, -1:]
+    picked = np.minimum((cumulative <= draws).sum(axis=-1), flat.shape[-1] - 1)
+    return picked.reshape(weights.shape[:-1]).astype(np.int32)
+
+
+# ---------------------------------------------------------------- plots and sound
+
+def _runs(voice: np.ndarray) -> list[tuple[int, int, int]]:
+    """``(start, length, note)`` for each run of one repeated non-zero note."""
+    runs = []
+    change = np.flatnonzero(np.diff(voice)) + 1
+    for start, stop in zip(np.r_[0, change], np.r_[change, len(voice)]):
+        if voice[start]:
+            runs.append((int(start), int(stop - start), int(voice[start])))
+    return runs
+
+
+def note_name(midi: int) -> str:
+    """``60 -> 'C4'`` (scientific pitch notation, sharps); 0 -> ``'-'``."""
+    midi = _non_negative_int("midi", midi)
+    if midi == 0:
+        return "-"
+    names = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+    return f"{names[midi % 12]}{midi // 12 - 1}"
+
+
+def plot_piano_roll(notes, *, ax=None, title: str | None = None, start: int | None = None,
+                    steps_per_quarter: int = STEPS_PER_QUARTER, legend: bool = True):
+    """Draw a ``[steps, 4]`` chorale (MIDI numbers) as a piano roll; returns the Axes.
+
+    Each voice's notes are bars in its own colour, one row per pitch, with the octaves'
+    C labelled. ``start`` draws a dotted line before that step (where generated music
+    begins, say).
+    """
+    import matplotlib.pyplot as plt
+
+    from helpers.plots import FLOOR_COLOR, PALETTE
+
+    notes = _chorale_array("notes", np.asarray(notes))
+    spq = _steps_per_quarter(steps_per_quarter)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 3.2))
+    for v, name in enumerate(VOICES):
+        runs = np.array(_runs(notes[:, v]), dtype=float).reshape(-1, 3)
+        ax.barh(runs[:, 2], runs[:, 1] / spq - 0.04, left=runs[:, 0] / spq, height=0.8,
+                color=PALETTE[v], lw=0, label=name)
+    sounding = notes[notes > 0]
+    if sounding.size:
+        low, high = int(sounding.min()), int(sounding.max())
+        ax.set_ylim(low - 2, high + 2)
+        ax.set_yticks([m for m in range(low - 2, high + 3) if m % 12 == 0],
+                      [note_name(m) for m in range(low - 2, high + 3) if m % 12 == 0])
+    ax.set_xlim(0, len(notes) / spq)
+    if start is not None:
+        ax.axvline(_non_negative_int("start", start) / spq, color=FLOOR_COLOR, lw=1, ls=":")
+    ax.set_xlabel("time (quarter notes)")
+    ax.set_ylabel("pitch")
+    if title:
+        ax.set_title(title, loc="left")
+    if legend:  # above the axes, right of the title: notes reach the top of the plot
+        ax.legend(loc="lower right", bbox_to_anchor=(1, 1), ncols=4, fontsize=8,
+                  borderaxespad=0.2)
+    return ax
+
+
+def synthesize(notes, *, steps_per_quarter: int = STEPS_PER_QUARTER, tempo: float = 100,
+               sample_rate: int = 8000, wave: str = "triangle", gain: float = 0.8,
+               attack: float = 0.01, release: float = 0.04) -> np.ndarray:
+    """A chorale (``[steps, 4]`` MIDI numbers, 0 = silence) as a float32 waveform.
+
+    Each run of one repeated note becomes a tone (``"sine"`` or ``"triangle"``) with a
+    linear ``attack`` and ``release`` in seconds, so consecutive notes stay distinct; the
+    four voices are mixed with equal weight, the result stays within ``[-gain, gain]``.
+    ``tempo`` is in quarter notes per minute. At 8 kHz a second of sound is 8,000
+    samples, 16 KB as the 16-bit WAV that ``IPython.display.Audio`` embeds.
+    """
+    notes = _chorale_array("notes", np.asarray(notes))
+    spq = _steps_per_quarter(steps_per_quarter)
+    sample_rate = _positive_int("sample_rate", sample_rate)
+    for arg, value in (("tempo", tempo), ("gain", gain), ("attack", attack),
+                       ("release", release)):
+        if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value):
+            raise TypeError(f"{arg} must be a finite number, got {value!r}")
+    if tempo <= 0 or not 0 < gain <= 1 or attack < 0 or release < 0:
+        raise ValueError(f"need tempo > 0, 0 < gain <= 1, attack >= 0 and release >= 0; "
+                         f"got tempo={tempo}, gain={gain}, attack={attack}, "
+                         f"release={release}")
+    if wave not in ("sine", "triangle"):
+        raise ValueError(f"wave must be 'sine' or 'triangle', got {wave!r}")
+    if notes.size and (notes.min() < 0 or notes.max() > 127):
+        raise ValueError("notes must be MIDI numbers in [0, 127]")
+    step = 60 / tempo / spq * sample_rate  # samples per time step (not always whole)
+    out = np.zeros(round(len(notes) * step), dtype=np.float64)
+    for v in range(notes.shape[1]):
+        for start, length, midi in _runs(notes[:, v]):
+            first, stop = round(start * step), round((start + length) * step)
+            t = np.arange(stop - first) / sample_rate
+            cycles = 440.0 * 2 ** ((midi - 69) / 12) * t
+            if wave == "sine":
+                tone = np.sin(2 * np.pi * cycles)
+            else:
+                tone = 4 * np.abs(cycles - np.floor(cycles + 0.5)) - 1
+            envelope = np.minimum(1.0, np.minimum(t / attack if attack else np.inf,
+                                                  (t[-1] - t) / release if release
+                                                  else np.inf))
+            out[first:stop] += tone * np.clip(envelope, 0, 1)
+    return (out * gain / notes.shape[1]).astype(np.float32)

@@ -1,0 +1,564 @@
+"""Synthetic sketches in QuickDraw's format, its TFRecord files, and the code that reads them.
+
+Exercise 9 of notebook 08 classifies drawings of Google's *Quick, Draw!* data set, which
+TensorFlow's RNN tutorial ships as TFRecord files (``training.tfrecord-00000-of-00010``
+...). The course runs offline, so this module draws look-alike sketches and writes them
+in the very same layout; the reading code (:func:`parse_batch`, :func:`dataset`) does
+not know the difference and reads the real files unchanged.
+
+**Stroke-3 format.** A sketch is a float32 array ``[n_points, 3]``: each row is a pen
+move ``(dx, dy, pen_lifted)``, where ``pen_lifted`` is 1 on the last point of a stroke
+(the pen leaves the paper after it) and 0 elsewhere. As in the real files, the absolute
+coordinates are first scaled to ``[0, 1]`` on each axis separately, then turned into
+differences between consecutive points; the first point is dropped, so a cumulative sum
+of ``(dx, dy)`` gives the drawing relative to where the pen first touched the paper.
+
+**TFRecord layout.** One ``tf.train.Example`` per sketch with three features:
+``"ink"`` (float list: the flattened ``[n_points, 3]`` array), ``"shape"`` (int64 list
+``[n_points, 3]``) and ``"class_index"`` (int64 list ``[label]``).
+
+**Padding.** Batches are zero-padded; :class:`MaskPadding` turns the lengths into a Keras
+mask and :class:`MaskedConv1D` carries it through convolutions, so ``BatchNormalization``
+and ``LSTM`` layers ignore the padding. :func:`plot_sketches` and :func:`plot_confusion`
+draw sketches and results. The exercise's data sizes and epochs depend on the run
+profile (:data:`SETTINGS`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from numbers import Integral, Real
+from pathlib import Path
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from helpers.data import _non_negative_int, _positive_int
+from helpers.profile import PROFILE
+
+CLASS_NAMES: tuple[str, ...] = ("circle", "square", "triangle", "zigzag", "spiral", "star")
+"""The shapes :func:`make_sketches` draws; a sketch's label indexes this tuple."""
+MAX_POINTS = 72
+"""No synthetic sketch has more points (see :func:`dataset`'s ``max_len``)."""
+TWO_STROKE_RATE = 0.3
+"""Fraction of sketches drawn in two strokes (the pen is lifted once on the way)."""
+
+# Points per shape (before the first one is dropped): [low, high).
+_POINT_RANGE = {"circle": (18, 44), "square": (12, 40), "triangle": (10, 36),
+                "zigzag": (12, 48), "spiral": (36, 72), "star": (14, 56)}
+
+
+@dataclass(frozen=True)
+class SketchSettings:
+    """Data sizes and training budget of the sketch classifier for one run profile."""
+
+    n_train: int
+    n_valid: int
+    n_test: int
+    epochs: int
+    batch_size: int = 64
+    learning_rate: float = 3e-3
+    min_accuracy: float = 0.9
+    """Test accuracy the notebook asserts (chance is one over the number of classes)."""
+
+    def __post_init__(self) -> None:
+        for field in ("n_train", "n_valid", "n_test", "epochs", "batch_size"):
+            _positive_int(field, getattr(self, field))
+        if isinstance(self.learning_rate, bool) or not isinstance(self.learning_rate, Real) \
+                or not self.learning_rate > 0:
+            raise ValueError(f"learning_rate must be a positive number, got "
+                             f"{self.learning_rate!r}")
+        if isinstance(self.min_accuracy, bool) or not isinstance(self.min_accuracy, Real) \
+                or not 0 < self.min_accuracy <= 1:
+            raise ValueError(f"min_accuracy must be a number in (0, 1], got "
+                             f"{self.min_accuracy!r}")
+
+
+SETTINGS: dict[str, SketchSettings] = {
+    "full": SketchSettings(n_train=10_000, n_valid=2_000, n_test=3_000, epochs=6),
+    # Quick: 250 sketches per class and three epochs, enough to beat chance (1/6) by far
+    # in a few seconds of training after the model is traced.
+    "quick": SketchSettings(n_train=1_500, n_valid=300, n_test=600, epochs=3,
+                            min_accuracy=0.6),
+}
+
+
+def get_settings(profile: str | None = None) -> SketchSettings:
+    """The exercise's settings for run profile ``profile`` (default: the active one)."""
+    name = PROFILE.name if profile is None else profile
+    if name not in SETTINGS:
+        raise ValueError(f"profile must be one of {sorted(SETTINGS)}, got {name!r}")
+    return SETTINGS[name]
+
+
+# --------------------------------------------------------------------------- drawing
+
+def _outline(name: str, rng: np.random.Generator) -> np.ndarray:
+    """Corner points (or a dense curve) of one shape, about the unit square, [k, 2]."""
+    if name == "circle":
+        start = rng.uniform(0, 2 * np.pi)
+        sweep = 2 * np.pi * rng.uniform(0.9, 1.3)  # hands rarely close a circle exactly
+        angles = start + np.linspace(0, sweep, 60)
+        return np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    if name == "square":
+        corners = np.array([[-1, -1], [1, -1], [1, 1], [-1, 1]], dtype=float)
+        corners = np.roll(corners, rng.integers(4), axis=0)
+        return np.vstack([corners, corners[:1]])
+    if name == "triangle":
+        angles = np.deg2rad(90 + 120 * np.arange(3) + rng.normal(0, 8, 3))
+        corners = np.stack([np.cos(angles), np.sin(angles)], axis=1)
+        return np.vstack([corners, corners[:1]])
+    if name == "zigzag":
+        teeth = int(rng.integers(3, 7))
+        x = np.linspace(-1, 1, teeth + 1)
+        y = np.where(np.arange(teeth + 1) % 2 == 0, -0.5, 0.5) * rng.uniform(0.5, 1.2)
+        return np.stack([x, y], axis=1)
+    if name == "spiral":
+        turns = rng.uniform(1.4, 3.0)
+        theta = np.linspace(0, 2 * np.pi * turns, 120)
+        radius = (0.08 + theta) / (0.08 + theta[-1])
+        start = rng.uniform(0, 2 * np.pi)
+        return np.stack([radius * np.cos(theta + start), radius * np.sin(theta + start)],
+                        axis=1)
+    if name == "star":
+        angles = np.deg2rad(90 + 144 * np.arange(6))
+        return np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    raise ValueError(f"class must be one of {CLASS_NAMES}, got {name!r}")
+
+
+def _resample(path: np.ndarray, n_points: int, rng: np.random.Generator,
+              keep_corners: bool) -> np.ndarray:
+    """``n_points`` points spread along ``path`` by arc length, slightly unevenly.
+
+    With ``keep_corners``, every vertex of ``path`` is among them (as in the real data,
+    whose strokes were simplified to their corners plus a few points in between).
+    """
+    steps = np.linalg.norm(np.diff(path, axis=0), axis=1)
+    arc = np.concatenate([[0.0], np.cumsum(steps)])
+    n_free = n_points - len(path) + 2 if keep_corners else n_points  # ends shared
+    spacing = rng.uniform(0.6, 1.4, max(n_free, 2) - 1)  # the pen speeds up, slows down
+    where = np.concatenate([[0.0], np.cumsum(spacing)]) / spacing.sum() * arc[-1]
+    if keep_corners:
+        where = np.sort(np.concatenate([arc, where[1:-1]]))
+    return np.stack([np.interp(where, arc, path[:, 0]), np.interp(where, arc, path[:, 1])],
+                    axis=1)
+
+
+def to_stroke3(strokes: Sequence[np.ndarray]) -> np.ndarray:
+    """Absolute strokes (arrays ``[k, 2]`` of x, y) -> one stroke-3 sketch ``[n - 1, 3]``.
+
+    The same preprocessing as the real data set's files: each axis scaled to ``[0, 1]``,
+    differences of consecutive points, the first point dropped.
+    """
+    if not isinstance(strokes, Sequence) or not strokes:
+        raise ValueError("strokes must be a non-empty sequence of [k, 2] arrays")
+    parts = []
+    for i, stroke in enumerate(strokes):
+        stroke = np.asarray(stroke, dtype=np.float64)
+        if stroke.ndim != 2 or stroke.shape[1] != 2 or len(stroke) < 1:
+            raise ValueError(f"strokes[{i}] must have shape [k >= 1, 2], got {stroke.shape}")
+        lifted = np.zeros((len(stroke), 1))
+        lifted[-1] = 1
+        parts.append(np.hstack([stroke, lifted]))
+    ink = np.vstack(parts)
+    if len(ink) < 2:
+        raise ValueError("strokes must hold at least two points in all")
+    lower, upper = ink[:, :2].min(axis=0), ink[:, :2].max(axis=0)
+    scale = np.where(upper - lower > 0, upper - lower, 1.0)
+    ink[:, :2] = (ink[:, :2] - lower) / scale
+    ink[1:, :2] = np.diff(ink[:, :2], axis=0)
+    return ink[1:].astype(np.float32)
+
+
+def draw(name: str, rng: np.random.Generator) -> np.ndarray:
+    """One random sketch of shape ``name`` in stroke-3 format (see the module docstring).
+
+    The outline gets a random size, stretch, rotation, mirror image and position, then is
+    traced with a random number of unevenly spaced points, a wobbly hand (a small random
+    walk) and jitter; about :data:`TWO_STROKE_RATE` of sketches lift the pen once.
+    """
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
+    if name not in CLASS_NAMES:
+        raise ValueError(f"name must be one of {CLASS_NAMES}, got {name!r}")
+    low, high = _POINT_RANGE[name]
+    points = _resample(_outline(name, rng), int(rng.integers(low, high)), rng,
+                       keep_corners=name not in ("circle", "spiral"))
+    if rng.random() < 0.5:
+        points[:, 0] *= -1  # mirror image: drawn the other way round
+    size = rng.uniform(25, 120)  # canvas units, like the raw data's 0-255 pixels
+    points *= size * rng.uniform(0.7, 1.3, 2)
+    angle = rng.uniform(0, 2 * np.pi)
+    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    points = points @ rotation.T + rng.uniform(0, 255, 2)
+    wobble = np.cumsum(rng.normal(0, 0.5, points.shape), axis=0)
+    points += wobble + rng.normal(0, rng.uniform(0.5, 4.0), points.shape)
+    if rng.random() < TWO_STROKE_RATE:
+        cut = int(rng.integers(len(points) // 3, 2 * len(points) // 3))
+        strokes = [points[:cut], points[cut + 1:]]  # one point lost while the pen is up
+    else:
+        strokes = [points]
+    return to_stroke3(strokes)
+
+
+def make_sketches(
+    n: int,
+    *,
+    seed: int,
+    classes: Sequence[str] | None = None,
+) -> tuple[list[np.ndarray], np.ndarray, tuple[str, ...]]:
+    """``n`` random sketches, their labels and the class names.
+
+    Returns ``(sketches, labels, class_names)``: a list of float32 arrays
+    ``[n_points, 3]`` (stroke-3, lengths vary), int64 labels indexing ``class_names``
+    (every class drawn about equally often), and ``class_names`` (by default
+    :data:`CLASS_NAMES`; ``classes`` picks a subset, in that order). The same ``seed``
+    gives the same sketches.
+    """
+    n = _non_negative_int("n", n)
+    seed = _non_negative_int("seed", seed)
+    if classes is None:
+        class_names = CLASS_NAMES
+    else:
+        if isinstance(classes, str) or not isinstance(classes, Sequence) or not classes:
+            raise TypeError(f"classes must be a non-empty sequence of class names, got "
+                            f"{classes!r}")
+        unknown = [c for c in classes if c not in CLASS_NAMES]
+        if unknown:
+            raise ValueError(f"classes holds unknown class(es) {unknown}; known: "
+                             f"{CLASS_NAMES}")
+        if len(set(classes)) != len(classes):
+            raise ValueError(f"classes must not repeat a name, got {list(classes)}")
+        class_names = tuple(classes)
+    rng = np.random.default_rng(seed)
+    labels = np.resize(np.arange(len(class_names), dtype=np.int64), n)
+    rng.shuffle(labels)
+    sketches = [draw(class_names[label], rng) for label in labels]
+    return sketches, labels, class_names
+
+
+def _check_sketches(sketches, labels) -> tuple[list[np.ndarray], np.ndarray]:
+    if isinstance(sketches, np.ndarray) or not isinstance(sketches, Sequence):
+        raise TypeError(f"sketches must be a list of [n_points, 3] arrays, got "
+                        f"{type(sketches).__name__}")
+    arrays = []
+    for i, sketch in enumerate(sketches):
+        sketch = np.asarray(sketch)
+        if sketch.ndim != 2 or sketch.shape[1] != 3 or len(sketch) == 0:
+            raise ValueError(f"sketches[{i}] must have shape [n_points >= 1, 3], got "
+                             f"{sketch.shape}")
+        if not np.issubdtype(sketch.dtype, np.number) or not np.all(np.isfinite(sketch)):
+            raise ValueError(f"sketches[{i}] must hold finite numbers")
+        arrays.append(sketch.astype(np.float32))
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or (labels.size and not np.issubdtype(labels.dtype, np.integer)):
+        raise TypeError(f"labels must be a 1-D array of ints, got dtype {labels.dtype} and "
+                        f"shape {labels.shape}")
+    if len(labels) != len(arrays):
+        raise ValueError(f"sketches and labels must have the same length, got "
+                         f"{len(arrays)} and {len(labels)}")
+    if labels.size and labels.min() < 0:
+        raise ValueError(f"labels must be >= 0, got {labels.min()}")
+    return arrays, labels.astype(np.int64)
+
+
+# --------------------------------------------------------------------------- TFRecords
+
+def write_tfrecord(path: str | os.PathLike, sketches: Sequence[np.ndarray], labels) -> Path:
+    """Write ``sketches`` and ``labels`` to one TFRecord file in QuickDraw's layout.
+
+    Each record is a ``tf.train.Example`` with ``"ink"`` (the flattened sketch),
+    ``"shape"`` (``[n_points, 3]``) and ``"class_index"`` (``[label]``). Returns the path.
+    """
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or a path, got {type(path).__name__}")
+    arrays, labels = _check_sketches(sketches, labels)
+    path = Path(path)
+    with tf.io.TFRecordWriter(str(path)) as writer:
+        for sketch, label in zip(arrays, labels):
+            feature = {
+                "ink": tf.train.Feature(float_list=tf.train.FloatList(value=sketch.ravel())),
+                "shape": tf.train.Feature(int64_list=tf.train.Int64List(value=sketch.shape)),
+                "class_index": tf.train.Feature(
+                    int64_list=tf.train.Int64List(value=[int(label)])),
+            }
+            example = tf.train.Example(features=tf.train.Features(feature=feature))
+            writer.write(example.SerializeToString())
+    return path
+
+
+def feature_spec() -> dict:
+    """How :func:`parse_batch` reads a record: the ink has a different length in each."""
+    return {
+        "ink": tf.io.VarLenFeature(tf.float32),
+        "shape": tf.io.FixedLenFeature([2], tf.int64),
+        "class_index": tf.io.FixedLenFeature([1], tf.int64),
+    }
+
+
+def parse_batch(serialized, max_len: int | None = None):
+    """Parse a batch of serialized records into ``((inks, lengths), labels)``.
+
+    ``inks`` is float32 ``[batch, steps, 3]``, zero-padded after each sketch's last
+    point; ``steps`` is the longest sketch of the batch, or exactly ``max_len`` if given
+    (longer sketches are then cut to their first ``max_len`` points). ``lengths``
+    (int32 ``[batch]``) is each sketch's number of points (after the cut), ``labels``
+    the int64 class indices ``[batch]``. A fixed ``max_len`` gives every batch the same
+    shape, so a compiled (XLA) model is compiled once, not once per length.
+    """
+    if max_len is not None:
+        max_len = _positive_int("max_len", max_len)
+    examples = tf.io.parse_example(serialized, feature_spec())
+    flat = tf.sparse.to_dense(examples["ink"])  # [batch, 3 * longest], zero-padded
+    inks = tf.reshape(flat, [tf.shape(flat)[0], -1, 3])
+    lengths = tf.cast(examples["shape"][:, 0], tf.int32)
+    if max_len is not None:
+        inks = inks[:, :max_len]
+        inks = tf.pad(inks, [[0, 0], [0, max_len - tf.shape(inks)[1]], [0, 0]])
+        inks = tf.ensure_shape(inks, [None, max_len, 3])
+        lengths = tf.minimum(lengths, max_len)
+    return (inks, lengths), examples["class_index"][:, 0]
+
+
+def dataset(
+    paths: str | os.PathLike | Sequence[str | os.PathLike],
+    *,
+    batch_size: int,
+    shuffle_buffer: int | None = None,
+    seed: int | None = None,
+    max_len: int | None = None,
+    n_records: int | None = None,
+):
+    """A ``tf.data`` pipeline of ``((inks, lengths), labels)`` batches from TFRecord files.
+
+    ``paths`` is one file or several (the real data set comes in ten shards per split);
+    records are shuffled within a buffer of ``shuffle_buffer`` (none if ``None``; with a
+    ``seed``, the same order every run), batched, parsed together by :func:`parse_batch`
+    (one call per batch, not per record) and prefetched. ``max_len`` is passed on to
+    :func:`parse_batch`. ``n_records``, the number of records in all the files, tells
+    Keras how many batches an epoch has (a TFRecord file does not say; without it, Keras
+    finds out at the end of the first epoch and warns that the data ran out); a wrong
+    count raises an error when the data is read.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    if not isinstance(paths, Sequence) or not paths:
+        raise ValueError("paths must be a file name or a non-empty list of file names")
+    files = []
+    for p in paths:
+        if not isinstance(p, (str, os.PathLike)):
+            raise TypeError(f"paths must hold file names, got {type(p).__name__}")
+        p = os.fspath(p)
+        if "://" not in p and not os.path.exists(p):  # gs:// and the like: tf checks
+            raise ValueError(f"paths: no such file {p!r}")
+        files.append(p)
+    batch_size = _positive_int("batch_size", batch_size)
+    if shuffle_buffer is not None:
+        shuffle_buffer = _positive_int("shuffle_buffer", shuffle_buffer)
+    if seed is not None:
+        seed = _non_negative_int("seed", seed)
+    if max_len is not None:
+        max_len = _positive_int("max_len", max_len)
+    if n_records is not None:
+        n_records = _positive_int("n_records", n_records)
+
+    data = tf.data.TFRecordDataset(files)
+    if n_records is not None:
+        data = data.apply(tf.data.experimental.assert_cardinality(n_records))
+    if shuffle_buffer:
+        data = data.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
+    data = data.batch(batch_size)
+    data = data.map(lambda records: parse_batch(records, max_len),
+                    num_parallel_calls=tf.data.AUTOTUNE)
+    return data.prefetch(tf.data.AUTOTUNE)
+
+
+def length_mask(inks, lengths):
+    """Boolean ``[batch, steps]``: True on each sketch's points, False on its padding.
+
+    ``inks`` is the padded batch ``[batch, steps, ...]`` (only its shape is used),
+    ``lengths`` the number of points of each sketch. Works on symbolic Keras tensors of
+    unknown length too.
+    """
+    ops = keras.ops
+    steps = ops.cumsum(ops.ones_like(inks[..., 0], dtype="int32"), axis=1) - 1  # 0, 1, ...
+    return ops.less(steps, ops.expand_dims(ops.cast(lengths, "int32"), 1))
+
+
+@keras.saving.register_keras_serializable(package="course")
+class MaskPadding(keras.layers.Layer):
+    """``[inks, lengths]`` -> ``inks`` with the padding zeroed and a mask attached.
+
+    The mask (True on each sketch's points) then travels with the tensor, as after a
+    ``Masking`` layer: ``BatchNormalization`` leaves padded steps out of its statistics,
+    ``LSTM`` and ``GRU`` skip them and return their state at each sketch's last point.
+    Keras' ``Conv1D`` would drop the mask; use :class:`MaskedConv1D` in between.
+    """
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs):
+        inks, lengths = inputs
+        mask = length_mask(inks, lengths)
+        return keras.ops.where(mask[..., None], inks, keras.ops.zeros_like(inks))
+
+    def compute_mask(self, inputs, mask=None):
+        inks, lengths = inputs
+        return length_mask(inks, lengths)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape[0])
+
+
+@keras.saving.register_keras_serializable(package="course")
+class MaskedConv1D(keras.layers.Conv1D):
+    """A ``Conv1D`` that keeps its input's padding mask: zeros on padded steps, mask passed on.
+
+    With ``padding="same"``, output step ``j`` is centred on input step ``j * strides``,
+    so it belongs to the sketch when that input step does: the mask is subsampled by
+    ``strides``. Padded outputs are set to 0, so the next layer sees the same zeros a
+    shorter batch would have (padding is then invisible to the valid steps, for an even
+    padded length when ``strides`` is 2).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.padding != "same":
+            raise ValueError(f"padding must be 'same' for a MaskedConv1D, got "
+                             f"{self.padding!r}")
+        self.supports_masking = True
+
+    def call(self, inputs, mask=None):
+        outputs = super().call(inputs)
+        out_mask = self.compute_mask(inputs, mask)
+        if out_mask is None:
+            return outputs
+        return keras.ops.where(out_mask[..., None], outputs, keras.ops.zeros_like(outputs))
+
+    def compute_mask(self, inputs, mask=None):
+        if mask is None:
+            return None
+        return mask[:, ::self.strides[0]]
+
+
+# --------------------------------------------------------------------------- figures
+
+def strokes_of(sketch, length: int | None = None) -> list[np.ndarray]:
+    """The strokes of a stroke-3 ``sketch`` as absolute ``[k, 2]`` arrays (a cumsum).
+
+    The pen's first position, dropped by the format, is put back at (0, 0); ``length``
+    keeps only the first points (the rest of a padded row is padding).
+    """
+    sketch = np.asarray(sketch, dtype=np.float64)
+    if sketch.ndim != 2 or sketch.shape[1] != 3:
+        raise ValueError(f"sketch must have shape [n_points, 3], got {sketch.shape}")
+    if length is not None:
+        length = _non_negative_int("length", length)
+        sketch = sketch[:length]
+    points = np.vstack([[0.0, 0.0], np.cumsum(sketch[:, :2], axis=0)])
+    ends = np.flatnonzero(sketch[:, 2] > 0.5) + 1  # index in points of each stroke's end
+    strokes, start = [], 0
+    for end in ends:
+        strokes.append(points[start:end + 1])
+        start = end + 1  # the pen goes down again at the next point
+    if start < len(points):
+        strokes.append(points[start:])
+    return [s for s in strokes if len(s)]
+
+
+def plot_sketches(
+    sketches,
+    labels,
+    class_names: Sequence[str],
+    n: int = 12,
+    *,
+    lengths=None,
+    predictions=None,
+    ncols: int = 6,
+):
+    """Draw the first ``n`` sketches, one stroke per colour, titled with their class.
+
+    ``sketches`` is a list of stroke-3 arrays or a padded batch ``[batch, steps, 3]``
+    with its ``lengths``. With ``predictions`` (class indices), titles read
+    ``true -> predicted``. The y axis points down, as on the screen the sketches were
+    drawn on. Returns ``(fig, axes)``.
+    """
+    import matplotlib.pyplot as plt
+
+    from helpers.plots import INPUT_COLOR, PALETTE
+
+    labels = np.asarray(labels)
+    n_available = len(sketches)
+    if isinstance(n, bool) or not isinstance(n, Integral) or not 1 <= n <= n_available:
+        raise ValueError(f"n must be an int in [1, {n_available}], got {n!r}")
+    if len(labels) < n:
+        raise ValueError(f"labels must have at least n={n} entries, got {len(labels)}")
+    if lengths is not None and len(lengths) < n:
+        raise ValueError(f"lengths must have at least n={n} entries, got {len(lengths)}")
+    if predictions is not None and len(predictions) < n:
+        raise ValueError(f"predictions must have at least n={n} entries, got "
+                         f"{len(predictions)}")
+    ncols = min(_positive_int("ncols", ncols), n)
+    nrows = -(-n // ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.6 * ncols, 1.75 * nrows),
+                             squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.set_axis_off()
+        if i >= n:
+            continue
+        length = None if lengths is None else int(lengths[i])
+        for k, stroke in enumerate(strokes_of(sketches[i], length)):
+            ax.plot(stroke[:, 0], stroke[:, 1], "-", lw=1.5, color=PALETTE[k % len(PALETTE)])
+        ax.set_aspect("equal", adjustable="datalim")
+        ax.invert_yaxis()
+        title = class_names[int(labels[i])]
+        color = INPUT_COLOR
+        if predictions is not None:
+            predicted = int(predictions[i])
+            title = f"{title} → {class_names[predicted]}"
+            color = INPUT_COLOR if predicted == int(labels[i]) else PALETTE[1]
+        ax.set_title(title, fontsize=9, color=color)
+    fig.tight_layout()
+    return fig, axes
+
+
+def confusion_matrix(y_true, y_pred, n_classes: int) -> np.ndarray:
+    """Counts ``[n_classes, n_classes]``: row = true class, column = predicted class."""
+    n_classes = _positive_int("n_classes", n_classes)
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    if y_true.shape != y_pred.shape or y_true.ndim != 1:
+        raise ValueError(f"y_true and y_pred must be 1-D of the same length, got shapes "
+                         f"{y_true.shape} and {y_pred.shape}")
+    for arg, values in (("y_true", y_true), ("y_pred", y_pred)):
+        if values.size and (values.min() < 0 or values.max() >= n_classes):
+            raise ValueError(f"{arg} must hold class indices in [0, {n_classes})")
+    counts = np.zeros((n_classes, n_classes), dtype=np.int64)
+    np.add.at(counts, (y_true.astype(np.int64), y_pred.astype(np.int64)), 1)
+    return counts
+
+
+def plot_confusion(y_true, y_pred, class_names: Sequence[str], *, ax=None):
+    """The confusion matrix as a heat map of row fractions (each true class sums to 1)."""
+    import matplotlib.pyplot as plt
+
+    counts = confusion_matrix(y_true, y_pred, len(class_names))
+    fractions = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.6, 4))
+    ax.imshow(fractions, cmap="Blues", vmin=0, vmax=1)
+    ax.grid(False)
+    for (row, col), value in np.ndenumerate(fractions):
+        if counts[row, col]:
+            ax.text(col, row, f"{value:.2f}", ha="center", va="center", fontsize=8,
+                    color="white" if value > 0.6 else "black")
+    ticks = np.arange(len(class_names))
+    ax.set_xticks(ticks, class_names, rotation=45, ha="right")
+    ax.set_yticks(ticks, class_names)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    return ax
