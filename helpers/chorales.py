@@ -679,8 +679,8 @@ def plot_piano_roll(notes, *, ax=None, title: str | None = None, start: int | No
     ax.set_ylabel("pitch")
     if title:
         ax.set_title(title, loc="left")
-    if legend:  # above the axes, right of the title: notes reach the top of the plot
-        ax.legend(loc="lower right", bbox_to_anchor=(1, 1), ncols=4, fontsize=8,
+    if legend:  # right of the axes: notes reach the top of the plot, the title the left
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8,
                   borderaxespad=0.2)
     return ax
 

@@ -405,9 +405,10 @@ midnight = int(np.flatnonzero((times[at].hour == 0) & (times[at].minute == 0))[2
 fig, ax = plt.subplots(figsize=(9, 3.8))
 span = np.arange(at[midnight] - DAY, at[midnight] + S.horizon)
 ax.plot(times[span], y[span] / 1000, color=plots.color("series"), lw=2, label="actual")
-for name in ("seasonal naive", "SARIMA", best_net):
+for name, style in (("seasonal naive", dict(color="grey", ls="--")),
+                    ("SARIMA", dict(color="black")), (best_net, dict(color="C1"))):
     ax.plot(times[at[midnight] + np.arange(S.horizon)], forecasts[name][midnight] / 1000,
-            label=realdata.LABELS.get(name, name), lw=1.4)
+            label=realdata.LABELS.get(name, name), lw=1.4, **style)
 ax.axvline(times[at[midnight]], color="grey", ls=":")
 ax.set(ylabel="demand (GW)", title=f"Forecasts from {times[at[midnight]]:%A %d %B %H:%M}")
 ax.legend(fontsize=9)
