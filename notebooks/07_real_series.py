@@ -93,8 +93,20 @@ ax.set(ylabel="demand (GW)", title="Half-hourly electricity demand, England and 
 plt.show()
 
 # %% [markdown]
-# Summer demand drifts down from June to August, so the test weeks sit lower than most
-# of the training weeks. A model that learned absolute levels would be off from the start.
+# The level is not stable: demand dips in the last days of July and the first week of
+# August (school holidays begin), so the validation weeks sit below almost every
+# training week, and the test weeks climb back. Weekly means in GW:
+
+# %% tags=["nbval-check-output"]
+weekly = y.reshape(-1, WEEK).mean(axis=1) / 1000
+print("train", weekly[:8].round(1), "\nvalid", weekly[8:10].round(1),
+      "\ntest ", weekly[10:].round(1))
+assert (weekly[8:10] < np.sort(weekly[:8])[1]).all()  # below all but one training week
+assert (weekly[10:] > weekly[8:10].max()).all()
+
+# %% [markdown]
+# A model that learned absolute levels from the training weeks would meet levels in
+# validation that it has hardly seen. We come back to this below.
 #
 # ## Seasonality
 #
@@ -142,8 +154,9 @@ assert corr[WEEK] == corr[DAY:].max()  # no lag beyond a day beats one week
 # Since the value a week earlier is such a good guide, we model what it does not know:
 # the **week-over-week change** $d_t = y_t - y_{t-336}$. A forecast of $d$ turns back
 # into a forecast of demand by adding last week's value, which is known for any horizon
-# under a week. Differencing also removes the summer drift in level, the problem noted
-# above. Classical forecasters call this *seasonal differencing*.
+# under a week. Differencing also takes the level out: a holiday week that sits lower
+# than the last shows up as a few changes, not as a new level for the rest of the
+# series. Classical forecasters call this *seasonal differencing*.
 
 # %%
 d = demand.d
@@ -223,11 +236,16 @@ pd.DataFrame({name: {"30 min": e[0], "next day": e.mean()} for name, e in errors
              ).T.round(0)
 
 # %% [markdown]
-# Holding the last value is fine for the next half-hour but hopeless for a day (demand
-# swings by 15 GW between night and day). Last week's value is right on average over
-# the day, and adding the latest change fixes most of its error for the first steps.
+# Holding the last value is fine for the next half-hour but hopeless for a day (on a
+# typical day, demand swings by about 14 GW between night and day). Last week's value
+# is right on average over the day, and adding the latest change fixes most of its
+# error for the first steps.
 
 # %% tags=["nbval-check-output"]
+by_day = y.reshape(-1, DAY)
+swing = np.median(by_day.max(axis=1) - by_day.min(axis=1)) / 1000
+print(f"median daily swing: {swing:.1f} GW")
+assert 13 < swing < 15
 e_naive, e_snaive, e_change = (errors[k] for k in realdata.BASELINES)
 print(f"next day: naive {e_naive.mean():.0f} MW, seasonal naive {e_snaive.mean():.0f} MW")
 print(f"30 min: seasonal naive {e_snaive[0]:.0f} MW, + last change {e_change[0]:.0f} MW")
