@@ -47,6 +47,37 @@ def interactive_view(draw: Callable[..., None], controls: Mapping[str, w.Widget]
     return w.VBox([w.HBox(list(controls.values())), output])
 
 
+def train_button(description: str = "Train") -> w.Button:
+    """The course's Train button (every widget that trains a model uses this one)."""
+    if not isinstance(description, str) or not description:
+        raise ValueError("description must be a non-empty str")
+    return w.Button(description=description, button_style="primary", icon="play")
+
+
+def status_line(value: str = "") -> w.Label:
+    """A one-line status/progress label (what is running, each epoch's losses, done)."""
+    return w.Label(value=value)
+
+
+def output_area() -> w.Output:
+    """An output area for a widget's figures and printed results."""
+    return w.Output()
+
+
+def html_block(value: str = "") -> w.HTML:
+    """A block of HTML (a table, a heading) that a widget's logic rewrites."""
+    return w.HTML(value=value)
+
+
+def layout(controls: Mapping[str, w.Widget], button: w.Button, status: w.Label,
+           output: w.Widget, *below: w.Widget) -> w.VBox:
+    """The course's layout of a training widget: the controls in a row, the button and the
+    status line under them, the output area, then anything in ``below``."""
+    if not isinstance(controls, Mapping) or not controls:
+        raise ValueError("controls must be a non-empty mapping of argument name -> widget")
+    return w.VBox([w.HBox(list(controls.values())), w.HBox([button, status]), output, *below])
+
+
 class StatusCallback(keras.callbacks.Callback):
     """Write each epoch's losses into a label (the status line of :func:`train_view`)."""
 
@@ -84,9 +115,9 @@ def train_view(
     if epochs_control not in controls:
         raise ValueError(f"epochs_control {epochs_control!r} must name one of the controls "
                          f"{sorted(controls)}")
-    run = w.Button(description=button, button_style="primary", icon="play")
-    status = w.Label(value="")
-    output = w.Output()
+    run = train_button(button)
+    status = status_line()
+    output = output_area()
 
     def on_click(_=None):
         values = {name: control.value for name, control in controls.items()}
@@ -108,7 +139,7 @@ def train_view(
     run.on_click(on_click)
     if run_now:
         on_click()
-    return w.VBox([w.HBox(list(controls.values())), w.HBox([run, status]), output])
+    return layout(controls, run, status, output)
 
 
 def dropdown(description: str, options, value=None) -> w.Dropdown:
