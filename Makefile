@@ -2,7 +2,8 @@
 #   make lab    create .venv if needed, install, open JupyterLab on notebooks/
 #   make test   same set-up, then unit tests, pairing tests and every notebook (quick profile)
 # More: make run (execute the notebooks in the full profile, outputs written back),
-#       make results (make run, then results/RESULTS.md), make clean.
+#       make results (make run, then results/RESULTS.md), make app (the playground as a
+#       web page, Voila on http://localhost:8866), make test-browser, make clean.
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
@@ -14,7 +15,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: help install lab test test-unit test-notebooks run results clean
+.PHONY: help install lab app test test-unit test-notebooks test-browser run results clean
 
 help:
 	@sed -n '1,6p' Makefile | sed 's/^# \{0,1\}//'
@@ -31,13 +32,24 @@ install: $(STAMP)
 lab: install
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks
 
+# The playground as a web page without code (Voila). The page runs the notebook in a
+# fresh kernel on each load; the playground keeps its training small in every profile.
+APP_PORT ?= 8866
+app: install
+	$(BIN)/voila notebooks/09_playground.ipynb --no-browser --port=$(APP_PORT)
+
 test: install
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory test-unit test-notebooks; status=$$?; \
+	$(MAKE) --no-print-directory test-unit test-notebooks test-browser; status=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s after install"; exit $$status
 
 test-unit: install
-	COURSE_PROFILE=quick $(BIN)/python -m pytest tests
+	COURSE_PROFILE=quick $(BIN)/python -m pytest tests --ignore=tests/browser
+
+# Drives `make app`'s page in headless Chromium (Playwright). Skips, saying why, where
+# Chromium (or Playwright) is missing; the screenshot goes to logs/browser/.
+test-browser: install
+	COURSE_PROFILE=quick $(BIN)/python -m pytest -rs tests/browser
 
 test-notebooks: install
 	COURSE_PROFILE=quick $(BIN)/python -m pytest $(NBVAL) notebooks

@@ -1,0 +1,181 @@
+"""The playground served by Voila (`make app`), driven in a real, headless Chromium.
+
+A reader's session, end to end: the page loads and its widgets render, the epochs slider
+moves (by keyboard on its handle), Train is clicked, the status line says done, the
+leaderboard has one more row (with the new epoch count) and the figure has changed.
+
+Chromium is Debian's package (`apt-get install chromium`; `.ci/run` installs it when
+missing), launched through Playwright's `executable_path`: Playwright's own browser
+download is not used. `COURSE_CHROMIUM=/path/to/chromium` picks another binary. Without
+Chromium or Playwright the test skips and says why.
+
+Artifacts (git-ignored): logs/browser/playground.png (the page after training),
+voila.log (the server's output), console.log (the page's console) and timings.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK = ROOT / "notebooks" / "09_playground.ipynb"
+ARTIFACTS = ROOT / "logs" / "browser"
+CHROMIUM_ENV = "COURSE_CHROMIUM"
+
+VOILA_START_TIMEOUT = 90  # s until the server accepts connections
+PAGE_TIMEOUT = 180  # s until the notebook has run and the widgets are on the page
+TRAIN_TIMEOUT = 180  # s for one click's training (a few seconds normally)
+
+
+def chromium_path() -> str | None:
+    """Chromium to drive: $COURSE_CHROMIUM, else `chromium` (Debian) on the PATH."""
+    for candidate in (os.environ.get(CHROMIUM_ENV), shutil.which("chromium"),
+                      shutil.which("chromium-browser")):
+        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+sync_api = pytest.importorskip(
+    "playwright.sync_api",
+    reason="Playwright for Python is not installed (it is in requirements.txt: make install)")
+CHROMIUM = chromium_path()
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason=f"no Chromium found: install Debian's package (apt-get install chromium; .ci/run "
+           f"does this) or set {CHROMIUM_ENV}=/path/to/chromium. Browser test skipped.")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for_port(port: int, proc: subprocess.Popen, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"voila exited with code {proc.returncode}; see "
+                               f"{ARTIFACTS / 'voila.log'}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.25)
+    raise TimeoutError(f"voila did not listen on port {port} within {timeout} s")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Stop voila and the kernels it started (its own process group)."""
+    if proc.poll() is not None:
+        return
+    for sig, wait in ((signal.SIGINT, 10), (signal.SIGTERM, 5), (signal.SIGKILL, 5)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(wait)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+@pytest.fixture(scope="module")
+def timings():
+    found: dict[str, float] = {}
+    start = time.monotonic()
+    yield found
+    found["module_total_s"] = time.monotonic() - start  # voila start to teardown
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "timings.json").write_text(json.dumps(
+        {k: round(v, 2) for k, v in found.items()}, indent=2) + "\n")
+
+
+@pytest.fixture(scope="module")
+def voila_url(timings):
+    """Serve the playground on a free port, as `make app` does; yield its URL."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    port = _free_port()
+    env = dict(os.environ)
+    env.setdefault("COURSE_PROFILE", "quick")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    command = [sys.executable, "-m", "voila", str(NOTEBOOK), "--no-browser",
+               f"--port={port}", "--Voila.ip=127.0.0.1", "--show_tracebacks=True"]
+    log = open(ARTIFACTS / "voila.log", "w")
+    start = time.monotonic()
+    # Its own session (process group), so that teardown also reaches the kernels.
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait_for_port(port, proc, VOILA_START_TIMEOUT)
+        timings["voila_start_s"] = time.monotonic() - start
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        _stop(proc)
+        log.close()
+
+
+def test_playground_trains_in_a_real_browser(voila_url, timings):
+    expect = sync_api.expect
+    console = open(ARTIFACTS / "console.log", "w")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--disable-dev-shm-usage"])
+        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page.on("console", lambda m: console.write(f"{m.type}: {m.text}\n"))
+        page.on("pageerror", lambda e: console.write(f"pageerror: {e}\n"))
+        try:
+            start = time.monotonic()
+            page.goto(voila_url, wait_until="commit", timeout=PAGE_TIMEOUT * 1000)
+            board_rows = page.locator(".pg-leaderboard table tbody tr")
+            plot = page.locator(".pg-plot img")
+            page.locator(".pg-leaderboard table").wait_for(timeout=PAGE_TIMEOUT * 1000)
+            plot.wait_for(timeout=PAGE_TIMEOUT * 1000)
+            timings["page_ready_s"] = time.monotonic() - start
+            rows_before = board_rows.count()
+            src_before = plot.get_attribute("src")
+            assert src_before and src_before.startswith("data:image/png")
+
+            # One step right on the epochs slider, by keyboard on its handle.
+            readout = page.locator(".pg-epochs .widget-readout")
+            epochs_before = int(readout.inner_text())
+            page.locator(".pg-epochs .noUi-handle").focus()
+            page.keyboard.press("ArrowRight")
+            epochs = epochs_before + 1
+            expect(readout).to_have_text(str(epochs))
+
+            start = time.monotonic()
+            page.locator("button.pg-train").click()
+            status = page.locator(".pg-status")
+            expect(status).to_have_text(re.compile(r"^(done|failed)"),
+                                        timeout=TRAIN_TIMEOUT * 1000)
+            timings["train_click_s"] = time.monotonic() - start
+            assert status.inner_text().startswith("done"), status.inner_text()
+
+            expect(board_rows).to_have_count(rows_before + 1)
+            # the new run (run 1) trained for the slider's new epoch count
+            header = [c.strip() for c in
+                      page.locator(".pg-leaderboard table thead th").all_inner_texts()]
+            cells = [c.strip() for c in board_rows.first.locator("td").all_inner_texts()]
+            row = dict(zip(header, cells))
+            assert row["run"] == "1" and row["epochs"] == str(epochs), row
+            src_after = plot.get_attribute("src")
+            assert src_after and src_after != src_before
+            expect(page.locator("button.pg-train")).to_be_enabled()
+        finally:
+            page.screenshot(path=str(ARTIFACTS / "playground.png"), full_page=True)
+            browser.close()
+            console.close()
