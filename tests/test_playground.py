@@ -23,6 +23,8 @@ def test_settings_bounds_and_profiles():
         assert settings.n_train <= 1_000 and settings.max_epochs <= 10
     with pytest.raises(ValueError, match="profile must be one of"):
         pg.get_settings("huge")
+    with pytest.raises(ValueError, match="learning_rate must be in"):
+        pg.Settings(n_train=10, n_valid=10, epochs=1, max_epochs=3, learning_rate=2)
     with pytest.raises(ValueError, match="epochs .* must be <= max_epochs"):
         pg.Settings(n_train=10, n_valid=10, epochs=5, max_epochs=3)
 

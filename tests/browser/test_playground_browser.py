@@ -9,8 +9,10 @@ missing), launched through Playwright's `executable_path`: Playwright's own brow
 download is not used. `COURSE_CHROMIUM=/path/to/chromium` picks another binary. Without
 Chromium or Playwright the test skips and says why.
 
-Artifacts (git-ignored): logs/browser/playground.png (the page after training),
-voila.log (the server's output), console.log (the page's console) and timings.json.
+Voila reads voila.json at the repository root (the test runs it from there, as
+`make app` does). Artifacts (git-ignored): logs/browser/playground.png (the page after
+training), voila.log (the server's output), console.log (the page's console, failed
+requests and uncaught errors) and timings.json.
 """
 
 from __future__ import annotations
@@ -134,9 +136,13 @@ def test_playground_trains_in_a_real_browser(voila_url, timings):
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                     args=["--disable-dev-shm-usage"])
-        page = browser.new_page(viewport={"width": 1280, "height": 1000})
+        page = browser.new_page(viewport={"width": 1280, "height": 1700})
         page.on("console", lambda m: console.write(f"{m.type}: {m.text}\n"))
-        page.on("pageerror", lambda e: console.write(f"pageerror: {e}\n"))
+        page_errors = []
+        page.on("pageerror", lambda e: (page_errors.append(str(e)),
+                                        console.write(f"pageerror: {e}\n")))
+        page.on("requestfailed", lambda r: console.write(
+            f"requestfailed: {r.url} ({r.failure})\n"))
         try:
             start = time.monotonic()
             page.goto(voila_url, wait_until="commit", timeout=PAGE_TIMEOUT * 1000)
@@ -175,6 +181,7 @@ def test_playground_trains_in_a_real_browser(voila_url, timings):
             src_after = plot.get_attribute("src")
             assert src_after and src_after != src_before
             expect(page.locator("button.pg-train")).to_be_enabled()
+            assert not page_errors, f"uncaught errors in the page: {page_errors}"
         finally:
             page.screenshot(path=str(ARTIFACTS / "playground.png"), full_page=True)
             browser.close()
