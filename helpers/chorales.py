@@ -625,6 +625,40 @@ def sample(probs, temperature: float = 1.0, rng: np.random.Generator | int | Non
     return picked.reshape(weights.shape[:-1]).astype(np.int32)
 
 
+def _notes_2d(name: str, notes) -> np.ndarray:
+    notes = np.asarray(notes)
+    if notes.ndim != 2 or notes.shape[0] < 2 or not np.issubdtype(notes.dtype, np.integer):
+        raise ValueError(f"{name} must be an integer array [steps >= 2, voices], got "
+                         f"shape {notes.shape} and dtype {notes.dtype}")
+    return notes
+
+
+def change_rate(notes) -> float:
+    """Share of (voice, step) pairs whose note differs from the voice's previous step.
+
+    ``notes`` is ``[steps, voices]`` of MIDI numbers (0 = silence): how much the music
+    moves. Bach's test chorales score about 0.45 at eighth notes.
+    """
+    notes = _notes_2d("notes", notes)
+    return float(np.mean(notes[1:] != notes[:-1]))
+
+
+def in_scale(notes, reference) -> float:
+    """Share of the sounding notes of ``notes`` whose pitch class occurs in ``reference``.
+
+    A rough test of staying in key: ``reference`` is a real chorale (``[steps, voices]``),
+    its pitch classes (note number mod 12, whatever the octave) stand for its scale.
+    Silence (0) is ignored on both sides; NaN when ``notes`` is all silence.
+    """
+    notes = _notes_2d("notes", notes)
+    reference = _notes_2d("reference", reference)
+    scale = np.unique(reference[reference > 0] % 12)
+    if not len(scale):
+        raise ValueError("reference must contain at least one note")
+    sounding = notes[notes > 0]
+    return float(np.isin(sounding % 12, scale).mean()) if len(sounding) else float("nan")
+
+
 # ---------------------------------------------------------------- plots and sound
 
 def _runs(voice: np.ndarray) -> list[tuple[int, int, int]]:

@@ -33,6 +33,18 @@ def float_slider(description: str, min: float, max: float, value: float,
                          style={"description_width": "initial"})
 
 
+def log_slider(description: str, min_exponent: float, max_exponent: float, value: float,
+               step: float = 0.25) -> w.FloatLogSlider:
+    """A slider over powers of ten (``10**min_exponent`` to ``10**max_exponent``), for a
+    learning rate, reporting its value when released."""
+    if not 10 ** min_exponent <= value <= 10 ** max_exponent:
+        raise ValueError(f"value must be within [10**{min_exponent}, 10**{max_exponent}], "
+                         f"got {value}")
+    return w.FloatLogSlider(value=value, base=10, min=min_exponent, max=max_exponent,
+                            step=step, description=description, continuous_update=False,
+                            readout_format=".1e", style={"description_width": "initial"})
+
+
 def interactive_view(draw: Callable[..., None], controls: Mapping[str, w.Widget]) -> w.VBox:
     """Controls in a row above an output area that ``draw(**values)`` redraws on change.
 
@@ -75,7 +87,8 @@ def layout(controls: Mapping[str, w.Widget], button: w.Button, status: w.Label,
     status line under them, the output area, then anything in ``below``."""
     if not isinstance(controls, Mapping) or not controls:
         raise ValueError("controls must be a non-empty mapping of argument name -> widget")
-    return w.VBox([w.HBox(list(controls.values())), w.HBox([button, status]), output, *below])
+    row = w.HBox(list(controls.values()), layout=w.Layout(flex_flow="row wrap"))
+    return w.VBox([row, w.HBox([button, status]), output, *below])
 
 
 class StatusCallback(keras.callbacks.Callback):

@@ -48,7 +48,7 @@ import tensorflow as tf
 
 from IPython.display import Audio
 
-from helpers import chorales, plots, realdata, results, sketches, training
+from helpers import chorales, plots, realdata, results, sketches, training, widgets
 
 P = helpers.setup()
 
@@ -713,21 +713,21 @@ Audio(chorales.synthesize(song[:len(opening) + 24], tempo=120, sample_rate=rate)
 
 # %%
 real = data.test[0]
-scale = np.unique(real[real > 0] % 12)
-real_rate = np.mean(np.concatenate([c[1:] != c[:-1] for c in data.test]))
-songs, rates, in_scale = {}, {}, {}
+real_rate = np.average([chorales.change_rate(c) for c in data.test],
+                       weights=[len(c) - 1 for c in data.test])  # per note, as one set
+songs, rates, in_key = {}, {}, {}
 print(f"real test chorales: {real_rate:.0%} of the notes change at each step")
 for temperature in (0, 0.5, 1.0, 1.5):
     songs[temperature] = note_map.decode(
         generate(model, opening, CH.n_generate, temperature, seed=P.seed))
     new = songs[temperature][len(opening):]
-    rates[temperature] = np.mean(new[1:] != new[:-1])
-    in_scale[temperature] = np.isin(new[new > 0] % 12, scale).mean()
+    rates[temperature] = chorales.change_rate(new)
+    in_key[temperature] = chorales.in_scale(new, real)
     print(f"T = {temperature:<3}: {rates[temperature]:4.0%} change, "
-          f"{in_scale[temperature]:4.0%} of the notes in the scale")
+          f"{in_key[temperature]:4.0%} of the notes in the scale")
 assert rates[0] < real_rate and rates[0] < rates[1.5]
 if P.name == "full":  # the trained model: more movement than Bach, a little off key
-    assert rates[1.5] > real_rate and in_scale[1.5] < in_scale[0]
+    assert rates[1.5] > real_rate and in_key[1.5] < in_key[0]
 
 # %%
 fig, axes = plt.subplots(2, 1, figsize=(9, 5.5), sharex=True)
@@ -736,6 +736,35 @@ for ax, temperature in zip(axes, (0.5, 1.5)):
                              legend=ax is axes[0], title=f"T = {temperature}")
 axes[0].set_xlabel("")
 fig.tight_layout()
+
+# %% [markdown]
+# `chorales.change_rate` and `chorales.in_scale` are the two measures above, as plain
+# functions (tested in `tests/test_chorales.py`).
+#
+# ### Try it: the temperature
+#
+# Move the **temperature** and the **seed** (which draws the random choices): the model
+# continues the same opening each time, and the title reports how much the new part
+# moves, next to Bach's rate, and how much of it stays in the opening chorale's scale.
+
+# %%
+def show_sample(temperature, seed):
+    """Continue the opening at one temperature; piano roll with both measures."""
+    song = note_map.decode(generate(model, opening, CH.n_generate, temperature, seed))
+    new = song[len(opening):]
+    chorales.plot_piano_roll(
+        song, start=len(opening),
+        title=f"T = {temperature:.1f}, seed {seed}: {chorales.change_rate(new):.0%} of the "
+              f"notes change (Bach {real_rate:.0%}), {chorales.in_scale(new, real):.0%} in "
+              f"the scale")
+    plt.show()
+
+
+# %% tags=["nbval-ignore-output"]
+widgets.interactive_view(show_sample, {
+    "temperature": widgets.float_slider("temperature", 0.0, 2.0, 1.0, 0.1),
+    "seed": widgets.int_slider("seed", 0, 9, P.seed % 10),
+})
 
 # %% [markdown]
 # To go further: remove the shortcut table and see what the model loses; give the model

@@ -344,3 +344,19 @@ def test_settings_per_profile():
         chorales.ChoraleSettings(n_chorales=None, epochs=1, learning_rate=0)
     with pytest.raises(TypeError, match="epochs"):
         chorales.ChoraleSettings(n_chorales=None, epochs=1.5)
+
+
+def test_change_rate_and_in_scale():
+    held = np.array([[60, 64], [60, 64], [60, 64]], dtype=np.int32)
+    moving = np.array([[60, 64], [62, 64], [64, 65], [64, 65]], dtype=np.int32)
+    assert chorales.change_rate(held) == 0.0
+    assert chorales.change_rate(moving) == pytest.approx(3 / 6)
+    c_major = np.array([[60, 62], [64, 65], [67, 69], [71, 0]], dtype=np.int32)
+    assert chorales.in_scale(moving, c_major) == 1.0
+    sharp = np.array([[61, 60], [0, 72]], dtype=np.int32)  # C#4 is out, C4 and C5 are in
+    assert chorales.in_scale(sharp, c_major) == pytest.approx(2 / 3)
+    assert np.isnan(chorales.in_scale(np.zeros((2, 4), dtype=np.int32), c_major))
+    with pytest.raises(ValueError, match="notes must be an integer array"):
+        chorales.change_rate(np.array([60, 62]))
+    with pytest.raises(ValueError, match="reference must contain"):
+        chorales.in_scale(moving, np.zeros((2, 2), dtype=np.int32))

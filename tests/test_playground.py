@@ -1,6 +1,7 @@
 """The playground's logic (helpers.playground), without a browser."""
 
 import base64
+from dataclasses import replace
 
 import matplotlib
 
@@ -9,101 +10,197 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
+from helpers import memory, realdata, results  # noqa: E402
 from helpers import playground as pg  # noqa: E402
-from helpers import results  # noqa: E402
 
-TINY = pg.Settings(n_train=64, n_valid=32, epochs=1, max_epochs=3)
+TINY = pg.Settings(n_train=64, n_valid=32, epochs=1, max_epochs=3, memory_lag=6,
+                   real_window=24, real_horizon=8, real_stride=24)
 PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def tasks():
+    return {task: pg.load_task(task, TINY) for task in pg.TASKS}
 
 
 def test_settings_bounds_and_profiles():
     assert pg.get_settings("quick").n_train < pg.get_settings("full").n_train
     for settings in pg.SETTINGS.values():
-        # a click must stay short: a few hundred to a thousand series, bounded epochs
+        # a click must stay short: a thousand series at most, bounded epochs and time
         assert settings.n_train <= 1_000 and settings.max_epochs <= 10
+        assert settings.max_seconds <= 60
     with pytest.raises(ValueError, match="profile must be one of"):
         pg.get_settings("huge")
     with pytest.raises(ValueError, match="learning_rate must be in"):
         pg.Settings(n_train=10, n_valid=10, epochs=1, max_epochs=3, learning_rate=2)
     with pytest.raises(ValueError, match="epochs .* must be <= max_epochs"):
         pg.Settings(n_train=10, n_valid=10, epochs=5, max_epochs=3)
+    with pytest.raises(ValueError, match="max_seconds must be a number"):
+        pg.Settings(n_train=10, n_valid=10, epochs=1, max_epochs=3, max_seconds=0)
 
 
-def test_load_task_shapes_and_determinism():
-    a = pg.load_task("1-step", TINY)
-    b = pg.load_task("1-step", TINY)
-    assert a.X_train.shape == (64, 50, 1) and a.y_train.shape == (64, 1)
-    assert a.X_valid.shape == (32, 50, 1) and a.y_valid.shape == (32, 1)
-    assert np.array_equal(a.X_train, b.X_train)
+def test_load_task_shapes_match_task_shape(tasks):
+    expected = {"1-step": ((64, 50, 1), (64, 1)), "10-step": ((64, 50, 1), (64, 10)),
+                "memory": ((64, 11, 2), (64, 11, 1))}
+    for task, (x_shape, y_shape) in expected.items():
+        d = tasks[task]
+        assert (d.X_train.shape, d.y_train.shape) == (x_shape, y_shape), task
+        assert d.X_valid.shape[0] == 32 and d.shape == pg.task_shape(task, TINY)
+    real = tasks["real series"]
+    assert real.X_train.shape[1:] == (24, 1) and real.y_train.shape[1:] == (8,)
+    assert real.shape == pg.task_shape("real series", TINY) == (24, 1, 8, False)
+    # validation windows: one per origin of the validation weeks (2 weeks, horizon 8)
+    assert len(real.X_valid) == 2 * realdata.WEEK - 8 + 1
+    again = pg.load_task("1-step", TINY)
+    assert np.array_equal(again.X_train, tasks["1-step"].X_train)
     with pytest.raises(ValueError, match="task must be one of"):
         pg.load_task("100-step", TINY)
+    with pytest.raises(TypeError, match="settings must be a playground Settings"):
+        pg.load_task("1-step", memory.get_settings())
+
+
+def test_perfect_predictions_score_perfectly_and_baselines_are_sane(tasks):
+    for task in ("1-step", "10-step"):
+        d = tasks[task]
+        assert pg.score(d, d.y_valid) == 0
+        assert 0.01 < d.baseline < 1  # naive MSE: ~0.02 at 1 step, ~0.26 at 10
+    d = tasks["memory"]
+    assert pg.score(d, d.y_valid) == pytest.approx(1)
+    assert abs(d.baseline) < 0.3  # answering 0 recalls (about) nothing
+    # The real series: the true scaled changes give the true demand back exactly, which
+    # checks that windows, origins, scaling and differencing line up.
+    d = tasks["real series"]
+    assert pg.score(d, d.y_valid) == pytest.approx(0, abs=1e-3)  # MW (float32 windows)
+    assert 100 < d.baseline < 2_000  # MW: seasonal naive over the validation weeks
+    with pytest.raises(ValueError, match="predictions must have"):
+        pg.score(d, d.y_valid[:3])
+    with pytest.raises(TypeError, match="task_data must be a TaskData"):
+        pg.score({}, d.y_valid)
+
+
+@pytest.mark.parametrize("arch", list(pg.ARCHITECTURES))
+def test_every_architecture_fits_every_task(arch, tasks):
+    for task, d in tasks.items():
+        model = pg.build_model(arch, task=task, units=4, layers=1, settings=TINY)
+        out = model(d.X_valid[:2])
+        assert tuple(out.shape) == (2, *d.y_valid.shape[1:]), (arch, task)
 
 
 @pytest.mark.parametrize("arch, params", [("linear", 51), ("simple_rnn", 3),
-                                          ("deep_rnn", 1_282)])
-def test_build_model_by_name(arch, params):
+                                          ("deep_rnn", 1_281)])
+def test_book_sized_models(arch, params):
     model = pg.build_model(arch)
     assert model.count_params() == params
     assert model.output_shape == (None, 1)
 
 
-def test_build_model_rejects_unknown_names():
+def test_controls_used_and_errors():
+    assert pg.controls_used("linear") == frozenset()
+    assert pg.controls_used("gru") == {"units", "layers", "dropout"}
+    assert pg.controls_used("wavenet") == {"units", "layers"}
+    assert pg.arch_from_label(pg.arch_label("full_wavenet")) == "full_wavenet"
     with pytest.raises(ValueError, match="architecture must be one of"):
         pg.build_model("transformer")
     with pytest.raises(ValueError, match="units must be a positive int"):
         pg.build_model("deep_rnn", units=0)
+    with pytest.raises(ValueError, match="dropout must be a number in"):
+        pg.build_model("gru", dropout=1.5)
+    with pytest.raises(ValueError, match="label must be one of"):
+        pg.arch_from_label("Transformer")
+
+
+def test_dropout_adds_layers_and_wavenet_layers_add_blocks():
+    plain = pg.build_model("lstm", units=8, layers=2)
+    dropped = pg.build_model("lstm", units=8, layers=2, dropout=0.2)
+    assert sum("dropout" in layer.name for layer in dropped.layers) == 2
+    assert plain.count_params() == dropped.count_params()
+    one = pg.build_model("wavenet", units=8, layers=1).count_params()
+    two = pg.build_model("wavenet", units=8, layers=2).count_params()
+    assert two > one
 
 
 def test_book_figures():
     assert pg.book_figure("1-step", "linear") == results.BOOK["linear"].value
     assert pg.book_figure("1-step", "deep_rnn") == 0.003
+    assert pg.book_figure("10-step", "deep_rnn") == results.BOOK["seq2vec_10"].value
+    assert pg.book_figure("memory", "lstm") is None
+    for key in pg.BOOK_KEYS.values():
+        assert key in results.BOOK
 
 
-def test_run_training_is_bounded_and_reports_each_epoch():
-    d = pg.load_task("1-step", TINY)
+def test_run_training_is_bounded_and_reports_each_epoch(tasks):
+    d = tasks["1-step"]
     seen = []
     run = pg.run_training(d, "linear", 2, settings=TINY,
                           callbacks=[pg.LiveHistory(lambda h, e: seen.append(e))])
-    assert seen == [1, 2]
+    assert seen == [1, 2] and run.epochs == 2 and not run.stopped
     assert len(run.history["loss"]) == len(run.history["val_loss"]) == 2
-    assert run.val_mse == run.history["val_loss"][-1] > 0
-    assert run.params == 51 and run.forecast.shape == (1,)
+    assert run.val_loss == pytest.approx(run.history["val_loss"][-1])
+    assert run.score == pytest.approx(run.val_loss, rel=1e-4)  # MSE both ways
+    assert run.params == 51 and run.prediction.shape == (1,)
     with pytest.raises(ValueError, match="epochs must be at most 3"):
         pg.run_training(d, "linear", 4, settings=TINY)
     with pytest.raises(ValueError, match="learning_rate"):
         pg.run_training(d, "linear", 1, settings=TINY, learning_rate=0)
+    with pytest.raises(ValueError, match="clip must be a number"):
+        pg.run_training(d, "linear", 1, settings=TINY, clip=-1)
 
 
-def _run(arch, val_mse):
-    return pg.Run(task="1-step", arch=arch, epochs=1, learning_rate=1e-3,
-                  history={"loss": [1.0], "val_loss": [val_mse]}, val_mse=val_mse,
-                  params=3, seconds=0.5, forecast=np.zeros(1))
+def test_time_limit_stops_a_run_early(tasks):
+    fast = replace(TINY, max_seconds=1, max_epochs=50)
+    d = tasks["1-step"]
+    big = replace(d, X_train=np.tile(d.X_train, (40, 1, 1)), y_train=np.tile(d.y_train, (40, 1)))
+    run = pg.run_training(big, "gru", 50, settings=fast, units=8, layers=1)
+    assert run.stopped and run.epochs < 50 and run.seconds < 20
+    assert "stopped by the" in pg.status_text(run, 1, d.baseline)
 
 
-def test_leaderboard_rows_sorted_with_book_figures():
-    rows = [pg.leaderboard_row(_run("simple_rnn", 0.02), 1),
-            pg.leaderboard_row(_run("linear", 0.005), 2)]
-    assert rows[0]["book"] == 0.014 and rows[0]["model"] == "SimpleRNN"
+def test_memory_and_real_runs_score_with_their_metric(tasks):
+    run = pg.run_training(tasks["memory"], "gru", 1, settings=TINY, units=4, layers=1,
+                          clip=1.0)
+    assert run.prediction.shape == (11, 1) and run.score < 1 and run.clip == 1.0
+    real = pg.run_training(tasks["real series"], "linear", 1, settings=TINY)
+    assert real.prediction.shape == (8,) and real.score > 0
+
+
+def _run(task, arch, score):
+    return pg.Run(task=task, arch=arch, epochs=1, learning_rate=1e-3,
+                  history={"loss": [1.0], "val_loss": [score]}, val_loss=score,
+                  score=score, params=3, seconds=0.5, prediction=np.zeros(1))
+
+
+def test_leaderboard_groups_tasks_and_ranks_scores():
+    rows = [pg.leaderboard_row(_run("memory", "gru", 0.5), 1, 0.0),
+            pg.leaderboard_row(_run("1-step", "simple_rnn", 0.02), 2, 0.021),
+            pg.leaderboard_row(_run("1-step", "linear", 0.005), 3, 0.021),
+            pg.leaderboard_row(_run("memory", "lstm", 0.9), 4, 0.0)]
+    assert rows[1]["book"] == 0.014 and rows[1]["model"] == "SimpleRNN"
+    assert rows[0]["size"] == "2 x 20" and rows[2]["size"] == "fixed"
+    assert rows[2]["dropout"] is None and rows[0]["dropout"] == 0.0
     frame = pg.leaderboard_frame(rows)
-    assert list(frame["run"]) == [2, 1]
+    assert list(frame["run"]) == [3, 2, 4, 1]  # 1-step first, lowest MSE; highest recall
     html = pg.leaderboard_html(rows)
-    assert html.count("<tr") == 3  # header + two runs
-    assert "0.0050" in html and "0.014" in html
+    assert html.count("<tr") == 5  # header + four runs
+    assert "0.0050" in html and "0.014" in html and "0.900" in html
     empty = pg.leaderboard_html([])
     assert "<tbody>" in empty and empty.count("<tr") == 1
     with pytest.raises(TypeError, match="run must be a Run"):
         pg.leaderboard_row({}, 1)
+    with pytest.raises(ValueError, match="rows must be dicts"):
+        pg.leaderboard_frame([{"run": 1}])
 
 
-def test_figure_png_before_and_after_training():
-    d = pg.load_task("1-step", TINY)
-    before = pg.figure_png(None, d.X_valid[0], d.y_valid[0], epochs=3)
-    after = pg.figure_png({"loss": [0.1, 0.05], "val_loss": [0.09, 0.04]}, d.X_valid[0],
-                          d.y_valid[0], epochs=3, forecast=np.zeros(1), label="linear",
-                          book=0.004)
-    assert before.startswith(PNG) and after.startswith(PNG) and before != after
+def test_figure_png_for_every_task(tasks):
+    for task, d in tasks.items():
+        before = pg.figure_png(None, d, epochs=3)
+        after = pg.figure_png({"loss": [0.1, 0.05], "val_loss": [0.09, 0.04]}, d, epochs=3,
+                              prediction=np.zeros(d.y_valid.shape[1:]), label="linear",
+                              book=0.004)
+        assert before.startswith(PNG) and after.startswith(PNG) and before != after, task
     output = pg.png_output(after)
     assert base64.b64decode(output["data"]["image/png"]) == after
+    with pytest.raises(TypeError, match="task_data must be a TaskData"):
+        pg.figure_png(None, None, epochs=3)
 
 
 def test_playground_click_adds_a_row_and_redraws():
@@ -111,11 +208,19 @@ def test_playground_click_adds_a_row_and_redraws():
     assert app.board.value.count("<tr") == 1 and app.rows == []
     first_plot = app.plot.outputs
     app.controls["arch"].value = "linear"
+    assert app.controls["units"].disabled and app.controls["dropout"].disabled
     app.controls["epochs"].value = 2
     app.button.click()  # what a click in the browser does
-    assert app.status.value.startswith("done: run 1, linear")
+    assert app.status.value.startswith("done: run 1, linear on 1-step: val MSE")
     assert len(app.rows) == 1 and app.board.value.count("<tr") == 2
+    assert app.rows[0]["epochs"] == 2
     assert app.plot.outputs != first_plot and not app.button.disabled
+    app.controls["arch"].value = "GRU"
+    assert not app.controls["units"].disabled and not app.controls["dropout"].disabled
+    app.controls["task"].value = "memory"
+    app.controls["units"].value = 4
+    app.button.click()
+    assert app.rows[-1]["task"] == "memory" and app.rows[-1]["size"] == "2 x 4"
     for name, css in pg.CSS.items():
         widget = {**app.controls, "train": app.button, "status": app.status,
                   "plot": app.plot, "leaderboard": app.board}[name]

@@ -70,3 +70,11 @@ def test_sliders_and_interactive_view():
         widgets.int_slider("n", 0, 5, 9)
     with pytest.raises(ValueError, match="non-empty mapping"):
         widgets.interactive_view(print, {})
+
+
+def test_log_slider_spans_powers_of_ten():
+    lr = widgets.log_slider("learning rate", -4, -1, 1e-2)
+    assert lr.continuous_update is False and lr.value == pytest.approx(1e-2)
+    assert (lr.min, lr.max, lr.base) == (-4, -1, 10)
+    with pytest.raises(ValueError, match="within"):
+        widgets.log_slider("learning rate", -4, -1, 0.5)

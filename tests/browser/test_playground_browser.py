@@ -1,8 +1,10 @@
 """The playground served by Voila (`make app`), driven in a real, headless Chromium.
 
-A reader's session, end to end: the page loads and its widgets render, the epochs slider
-moves (by keyboard on its handle), Train is clicked, the status line says done, the
-leaderboard has one more row (with the new epoch count) and the figure has changed.
+A reader's session, end to end: the page loads (the notebook's demonstration runs on the
+leaderboard) and its widgets render; the reader picks the 10-step task and a GRU, moves
+the epochs slider (by keyboard on its handle) and clicks Train; the status line says
+done, the leaderboard has one more row with that task, model and epoch count, which
+beats the naive baseline, and the figure has changed.
 
 Chromium is Debian's package (`apt-get install chromium`; `.ci/run` installs it when
 missing), launched through Playwright's `executable_path`: Playwright's own browser
@@ -103,7 +105,8 @@ def timings():
     found["module_total_s"] = time.monotonic() - start  # voila start to teardown
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "timings.json").write_text(json.dumps(
-        {k: round(v, 2) for k, v in found.items()}, indent=2) + "\n")
+        {k: round(v, 2) if isinstance(v, float) else v for k, v in found.items()},
+        indent=2) + "\n")
 
 
 @pytest.fixture(scope="module")
@@ -151,17 +154,23 @@ def test_playground_trains_in_a_real_browser(voila_url, timings):
             page.locator(".pg-leaderboard table").wait_for(timeout=PAGE_TIMEOUT * 1000)
             plot.wait_for(timeout=PAGE_TIMEOUT * 1000)
             timings["page_ready_s"] = time.monotonic() - start
-            rows_before = board_rows.count()
-            src_before = plot.get_attribute("src")
-            assert src_before and src_before.startswith("data:image/png")
+            rows_before = board_rows.count()  # the notebook's demonstration runs
+            src_initial = plot.get_attribute("src")
+            assert src_initial and src_initial.startswith("data:image/png")
 
-            # One step right on the epochs slider, by keyboard on its handle.
+            # A reader's choices: the 10-step task, a GRU, one more epoch (keyboard on
+            # the slider's handle, which fires the slider's "change": see NOTES).
+            page.locator(".pg-task select").select_option("10-step")
+            # the task's validation series is drawn: wait for the new figure
+            expect(plot).not_to_have_attribute("src", src_initial)
+            page.locator(".pg-arch select").select_option("GRU")
             readout = page.locator(".pg-epochs .widget-readout")
             epochs_before = int(readout.inner_text())
             page.locator(".pg-epochs .noUi-handle").focus()
             page.keyboard.press("ArrowRight")
             epochs = epochs_before + 1
             expect(readout).to_have_text(str(epochs))
+            src_before = plot.get_attribute("src")
 
             start = time.monotonic()
             page.locator("button.pg-train").click()
@@ -172,12 +181,18 @@ def test_playground_trains_in_a_real_browser(voila_url, timings):
             assert status.inner_text().startswith("done"), status.inner_text()
 
             expect(board_rows).to_have_count(rows_before + 1)
-            # the new run (run 1) trained for the slider's new epoch count
+            # the new run trained what the controls say: task, model, epochs
             header = [c.strip() for c in
                       page.locator(".pg-leaderboard table thead th").all_inner_texts()]
-            cells = [c.strip() for c in board_rows.first.locator("td").all_inner_texts()]
-            row = dict(zip(header, cells))
-            assert row["run"] == "1" and row["epochs"] == str(epochs), row
+            rows = [dict(zip(header, [c.strip() for c in r.locator("td").all_inner_texts()]))
+                    for r in board_rows.all()]
+            new = [r for r in rows if r["run"] == str(rows_before + 1)]
+            assert len(new) == 1, rows
+            row = new[0]
+            assert (row["task"], row["model"], row["epochs"]) == ("10-step", "GRU",
+                                                                  str(epochs)), row
+            assert float(row["score"]) < float(row["baseline"]), row  # beats naive
+            timings["new_row"] = row
             src_after = plot.get_attribute("src")
             assert src_after and src_after != src_before
             expect(page.locator("button.pg-train")).to_be_enabled()
