@@ -340,10 +340,9 @@ def _wavenet(*names: str):
     def build(shape: Shape, units: int, layers: int, dropout: float) -> keras.Model:
         net = _taught("06_wavenet", *names)(shape.n_outputs, rates=(1, 2, 4, 8) * layers,
                                             filters=units, n_inputs=shape.n_inputs)
-        if shape.sequence_output:
-            return net
         inputs = _inputs(shape)
-        return keras.Model(inputs, net(inputs)[:, -1])  # the last step's forecast
+        outputs = net(inputs)  # a forecast at every step
+        return keras.Model(inputs, outputs if shape.sequence_output else outputs[:, -1])
     return build
 
 
@@ -611,7 +610,7 @@ def leaderboard_frame(rows: Sequence[dict]) -> pd.DataFrame:
 def _fmt(value, spec: str) -> str:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return "—"
-    return format(value, spec)
+    return format(value, spec) if spec else str(value)
 
 
 def _score_text(value, metric: str) -> str:
@@ -621,15 +620,13 @@ def _score_text(value, metric: str) -> str:
 def leaderboard_html(rows: Sequence[dict]) -> str:
     """An HTML table of the rows (header only when there are none)."""
     frame = leaderboard_frame(rows)
-    shown = frame.astype(object)
-    for i, row in frame.iterrows():
-        shown.at[i, "score"] = _score_text(row["score"], row["metric"])
-        shown.at[i, "baseline"] = _score_text(row["baseline"], row["metric"])
-    formatters = {"learning rate": lambda v: _fmt(v, "g"), "params": lambda v: _fmt(v, ","),
-                  "dropout": lambda v: _fmt(v, "g"), "clip": lambda v: _fmt(v, "g"),
-                  "book": lambda v: _fmt(v, "g"), "seconds": lambda v: _fmt(v, ".1f")}
-    return shown.to_html(index=False, formatters=formatters, classes="pg-table", border=0,
-                         na_rep="—")
+    specs = {"learning rate": ".2g", "params": ",", "dropout": "g", "clip": "g", "book": "g",
+             "seconds": ".1f"}
+    shown = pd.DataFrame(
+        [{column: _score_text(row[column], row["metric"]) if column in ("score", "baseline")
+          else _fmt(row[column], specs.get(column, "")) for column in COLUMNS}
+         for row in frame.to_dict("records")], columns=list(COLUMNS))
+    return shown.to_html(index=False, classes="pg-table", border=0)
 
 
 # --- figure ----------------------------------------------------------------------------

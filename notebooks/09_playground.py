@@ -80,10 +80,16 @@ for run in demo:
 print(f" naive: val MSE {one_step.baseline:.4f}")
 
 # %% [markdown]
-# Both beat the naive forecast (the last value), even after so little training:
+# After the same few epochs the GRU is well ahead of the linear model: it learns faster
+# per epoch, though each epoch costs it more time. In the full profile both already beat
+# the naive forecast (the last value); the quick profile's single epoch on 300 series is
+# not enough for that, so only the first claim is checked there.
 
 # %%
-assert all(run.score < one_step.baseline for run in demo)
+linear_run, gru_run = demo
+assert gru_run.score < linear_run.score
+if P.name == "full":
+    assert max(linear_run.score, gru_run.score) < one_step.baseline
 
 # %% [markdown]
 # ## Train and compare

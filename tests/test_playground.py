@@ -82,6 +82,7 @@ def test_perfect_predictions_score_perfectly_and_baselines_are_sane(tasks):
 def test_every_architecture_fits_every_task(arch, tasks):
     for task, d in tasks.items():
         model = pg.build_model(arch, task=task, units=4, layers=1, settings=TINY)
+        assert model.output_shape[1:] == d.y_valid.shape[1:], (arch, task)
         out = model(d.X_valid[:2])
         assert tuple(out.shape) == (2, *d.y_valid.shape[1:]), (arch, task)
 
