@@ -159,7 +159,7 @@ def test_playground_trains_in_a_real_browser(voila_url, timings):
             assert src_initial and src_initial.startswith("data:image/png")
 
             # A reader's choices: the 10-step task, a GRU, one more epoch (keyboard on
-            # the slider's handle, which fires the slider's "change": see NOTES).
+            # the slider's handle, which fires the slider's "change": see tests/browser/README.md).
             page.locator(".pg-task select").select_option("10-step")
             # the task's validation series is drawn: wait for the new figure
             expect(plot).not_to_have_attribute("src", src_initial)
