@@ -3,7 +3,8 @@
 #   make test   same set-up, then unit tests, pairing tests and every notebook (quick profile)
 # More: make run (execute the notebooks in the full profile, outputs written back),
 #       make results (make run, then results/RESULTS.md), make app (the playground as a
-#       web page, Voila on http://localhost:8866), make test-browser, make clean.
+#       web page, Voila on http://localhost:8866), make nav (the notebooks' previous/
+#       index/next links and notebooks/00_index), make test-browser, make clean.
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
@@ -15,10 +16,10 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: help install lab app test test-unit test-notebooks test-browser run results clean
+.PHONY: help install lab app nav test test-unit test-notebooks test-browser run results clean
 
 help:
-	@sed -n '1,6p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,7p' Makefile | sed 's/^# \{0,1\}//'
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
@@ -53,6 +54,11 @@ test-browser: install
 
 test-notebooks: install
 	COURSE_PROFILE=quick $(BIN)/python -m pytest $(NBVAL) notebooks
+
+# Previous / index / next links in every notebook, and notebooks/00_index (idempotent;
+# tests/test_navigation.py fails when they are out of date).
+nav: install
+	$(BIN)/python -m helpers.navigation
 
 run: install
 	$(BIN)/python -m helpers.run --profile full

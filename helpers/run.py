@@ -72,10 +72,12 @@ def execute(path: Path, profile: str, *, log=print) -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("notebooks", nargs="*", type=Path,
-                        help="notebooks to run (default: every notebooks/NN_*.ipynb)")
+                        help="notebooks to run (default: every notebooks/NN_*.ipynb "
+                             "but the index, which has no code)")
     parser.add_argument("--profile", default="full", choices=sorted(PROFILES))
     args = parser.parse_args(argv)
-    paths = args.notebooks or sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
+    paths = args.notebooks or sorted(p for p in NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")
+                                     if p.stem != "00_index")
     if not paths:
         parser.error(f"no notebooks found in {NOTEBOOKS_DIR}")
     for path in paths:

@@ -13,6 +13,9 @@
 # ---
 
 # %% [markdown]
+# <!-- nav --> [index](00_index.ipynb) · [02 · Recurrent neurons and layers: simple and deep RNNs →](02_simple_and_deep_rnns.ipynb)
+
+# %% [markdown]
 # # 01 · Time series: the data and the baselines
 #
 # This is the first notebook of a course on processing sequences with recurrent and
@@ -435,3 +438,6 @@ ax.set_title("validation MSE: ours vs the book");
 #    to choose between models?
 #
 # Next: **02 · Recurrent neurons, simple and deep RNNs**.
+
+# %% [markdown]
+# <!-- nav --> [index](00_index.ipynb) · [02 · Recurrent neurons and layers: simple and deep RNNs →](02_simple_and_deep_rnns.ipynb)

@@ -13,6 +13,9 @@
 # ---
 
 # %% [markdown]
+# <!-- nav --> [← 01 · Time series: the data and the baselines](01_baselines.ipynb) · [index](00_index.ipynb) · [03 · Forecasting several steps ahead →](03_multistep_forecasting.ipynb)
+
+# %% [markdown]
 # # 02 · Recurrent neurons and layers: simple and deep RNNs
 #
 # Notebook 01 gave us data and two baselines: the naive forecast (validation MSE about
@@ -559,3 +562,6 @@ ax.set_title("validation MSE: ours vs the book (log scale)");
 #    model needs no change. Why not, and how much does the MSE change?
 #
 # Next: **03 · Forecasting several steps ahead**.
+
+# %% [markdown]
+# <!-- nav --> [← 01 · Time series: the data and the baselines](01_baselines.ipynb) · [index](00_index.ipynb) · [03 · Forecasting several steps ahead →](03_multistep_forecasting.ipynb)

@@ -13,6 +13,9 @@
 # ---
 
 # %% [markdown]
+# <!-- nav --> [← 02 · Recurrent neurons and layers: simple and deep RNNs](02_simple_and_deep_rnns.ipynb) · [index](00_index.ipynb) · [04 · Long sequences, part 1: unstable gradients →](04_unstable_gradients.ipynb)
+
+# %% [markdown]
 # # 03 · Forecasting several steps ahead
 #
 # Notebook 02 built recurrent networks that forecast the *next* value of a series. Here we
@@ -696,3 +699,6 @@ ax.set_title("10-step validation MSE: ours vs the book (log scale)");
 #    width change? Is there a rate where the band matches the actual error?
 #
 # Next: **04 · Unstable gradients**.
+
+# %% [markdown]
+# <!-- nav --> [← 02 · Recurrent neurons and layers: simple and deep RNNs](02_simple_and_deep_rnns.ipynb) · [index](00_index.ipynb) · [04 · Long sequences, part 1: unstable gradients →](04_unstable_gradients.ipynb)

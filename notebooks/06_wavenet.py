@@ -14,6 +14,9 @@
 # ---
 
 # %% [markdown]
+# <!-- nav --> [← 05 · Short-term memory: LSTM and GRU cells, and 1D convolutions](05_lstm_gru_conv1d.ipynb) · [index](00_index.ipynb) · [07 · A real series: half-hourly electricity demand →](07_real_series.ipynb)
+
+# %% [markdown]
 # # 06 · WaveNet, the chapter's leaderboard, and how close to the limit we can get
 #
 # Notebook 05 put a `Conv1D` layer in front of two GRUs and halved the sequence they had
@@ -843,3 +846,6 @@ widgets.interactive_view(show_stack, {
 # 6. Going further: reach a one-step MSE of 0.00105 and a 10th-step MSE of 0.0013 in
 #    three minutes of training on this machine, with any model. Then try with a
 #    sequence model in five minutes: 0.0013 and 0.0017.
+
+# %% [markdown]
+# <!-- nav --> [← 05 · Short-term memory: LSTM and GRU cells, and 1D convolutions](05_lstm_gru_conv1d.ipynb) · [index](00_index.ipynb) · [07 · A real series: half-hourly electricity demand →](07_real_series.ipynb)

@@ -14,6 +14,9 @@
 # ---
 
 # %% [markdown]
+# <!-- nav --> [← 06 · WaveNet, the chapter's leaderboard, and how close to the limit we can get](06_wavenet.ipynb) · [index](00_index.ipynb) · [08 · The chapter's exercises, answered and run →](08_exercises.ipynb)
+
+# %% [markdown]
 # # 07 · A real series: half-hourly electricity demand
 #
 # Notebooks 01-06 forecast series from a formula we wrote ourselves, with as many fresh
@@ -506,3 +509,6 @@ widgets.train_view(show_forecast, {
 #    weeks, and why (look at the level of the series)?
 # 5. statsmodels' `ExponentialSmoothing` with `seasonal_periods=336` is Holt-Winters'
 #    method. Fit it to the training weeks and compare its forecasts with SARIMA's.
+
+# %% [markdown]
+# <!-- nav --> [← 06 · WaveNet, the chapter's leaderboard, and how close to the limit we can get](06_wavenet.ipynb) · [index](00_index.ipynb) · [08 · The chapter's exercises, answered and run →](08_exercises.ipynb)

@@ -14,6 +14,9 @@
 # ---
 
 # %% [markdown]
+# <!-- nav --> [← 07 · A real series: half-hourly electricity demand](07_real_series.ipynb) · [index](00_index.ipynb) · [09 · The playground →](09_playground.ipynb)
+
+# %% [markdown]
 # # 08 · The chapter's exercises, answered and run
 #
 # The chapter ends with ten exercises. The first eight are questions to answer in a
@@ -797,3 +800,6 @@ widgets.interactive_view(show_sample, {
 #    and compare the accuracy on the notes that change.
 # 4. Exercise 10: generate from the same opening with five seeds at T = 1. How
 #    different are the chorales, and where do they start to differ?
+
+# %% [markdown]
+# <!-- nav --> [← 07 · A real series: half-hourly electricity demand](07_real_series.ipynb) · [index](00_index.ipynb) · [09 · The playground →](09_playground.ipynb)

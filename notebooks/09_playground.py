@@ -14,6 +14,9 @@
 # ---
 
 # %% [markdown]
+# <!-- nav --> [← 08 · The chapter's exercises, answered and run](08_exercises.ipynb) · [index](00_index.ipynb)
+
+# %% [markdown]
 # # 09 · The playground
 #
 # Notebooks 01 to 08 each built and measured a few models. Here you choose, and the
@@ -124,3 +127,6 @@ app.view
 #   it shows which models learn fast, not which are best after long training.
 # - The leaderboard puts each score next to a trivial baseline; a model that does not
 #   beat it has not learned the task yet.
+
+# %% [markdown]
+# <!-- nav --> [← 08 · The chapter's exercises, answered and run](08_exercises.ipynb) · [index](00_index.ipynb)
