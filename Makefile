@@ -4,7 +4,8 @@
 # More: make run (execute the notebooks in the full profile, outputs written back),
 #       make results (make run, then results/RESULTS.md), make app (the playground as a
 #       web page, Voila on http://localhost:8866), make nav (the notebooks' previous/
-#       index/next links and notebooks/00_index), make test-browser, make clean.
+#       index/next links and notebooks/00_index), make bench (plain Keras vs the course's
+#       way on the book's models: results/BENCH.md), make test-browser, make clean.
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
@@ -16,10 +17,10 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: help install lab app nav test test-unit test-notebooks test-browser run results clean
+.PHONY: help install lab app nav bench test test-unit test-notebooks test-browser run results clean
 
 help:
-	@sed -n '1,7p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,8p' Makefile | sed 's/^# \{0,1\}//'
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
@@ -59,6 +60,10 @@ test-notebooks: install
 # tests/test_navigation.py fails when they are out of date).
 nav: install
 	$(BIN)/python -m helpers.navigation
+
+# The book's 11 models trained plainly and the course's way (about 25 min on 2 cores).
+bench: install
+	$(BIN)/python -m helpers.bench
 
 run: install
 	$(BIN)/python -m helpers.run --profile full
