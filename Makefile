@@ -54,7 +54,7 @@ test-browser: install
 	COURSE_PROFILE=quick $(BIN)/python -m pytest -rs tests/browser
 
 test-notebooks: install
-	COURSE_PROFILE=quick $(BIN)/python -m pytest $(NBVAL) notebooks
+	COURSE_PROFILE=quick $(BIN)/python -m pytest $(NBVAL) --durations=12 notebooks
 
 # Previous / index / next links in every notebook, and notebooks/00_index (idempotent;
 # tests/test_navigation.py fails when they are out of date).

@@ -5,12 +5,17 @@ the full profile's 7,000 / 2,000 series, batch 32, 20 epochs, validation after e
 epoch) from the same initial weights, one model at a time:
 
 - **plain**: what a reader would write from the Keras documentation: ``compile`` with
-  Adam and the MSE loss, everything else at Keras' defaults (on a CPU that means no XLA);
+  Adam and the MSE loss, everything else at Keras' and TensorFlow's defaults (on a CPU
+  that means no XLA, and every core working on each operation);
 - **course**: the course's :func:`helpers.training.compile_model` and
   :func:`helpers.training.fit_options`: XLA (``jit_compile=True``) on a CPU, several
-  training steps per call into the compiled function (``steps_per_execution``), and the
-  validation set scored in large batches. The optimisation is the same: same batches,
-  same order, same updates.
+  training steps per call into the compiled function (``steps_per_execution``), the
+  validation set scored in large batches, and one thread per TensorFlow operation (set
+  when ``helpers`` is imported, see ``COURSE_CPU_THREADS``). The optimisation is the
+  same: same batches, same order, same updates.
+
+Each (model, way) trains in its own Python process, so that the thread settings, which
+TensorFlow fixes at start-up, are each way's own, and no compiled function is shared.
 
 The table gives each model's training seconds both ways, their ratio, and the validation
 MSE both ways (last-time-step MSE for the sequence-to-sequence models, as the book
@@ -21,8 +26,9 @@ reports them); ``results/BENCH.md`` keeps it with the machine it ran on.
 from __future__ import annotations
 
 import argparse
+import json
 import os
-import platform
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -168,6 +174,19 @@ def verdict(timings: list[Timing]) -> tuple[bool, str]:
     return ok, text
 
 
+def _child(name: str, way: str, epochs: int, profile: str) -> Timing:
+    """Train one (model, way) in a fresh Python process; its Timing."""
+    env = dict(os.environ)
+    if way == "plain":
+        env["COURSE_CPU_THREADS"] = "default"  # TensorFlow's own thread pools
+    result = subprocess.run(
+        [sys.executable, "-m", "helpers.bench", "--child", name, way, str(epochs), profile],
+        env=env, capture_output=True, text=True, check=False)
+    if result.returncode:
+        raise RuntimeError(f"training {name} ({way}) failed:\n{result.stderr[-3000:]}")
+    return Timing(**json.loads(result.stdout.strip().splitlines()[-1]))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="comma-separated model names (default: all 11)")
@@ -175,7 +194,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", default="full", choices=sorted(PROFILES))
     parser.add_argument("--output", type=Path, default=RESULTS_DIR / "BENCH.md",
                         help="where to write the table (only for a whole run)")
+    parser.add_argument("--child", nargs=4, metavar=("NAME", "WAY", "EPOCHS", "PROFILE"),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child:
+        name, way, epochs, profile = args.child
+        t = train_one(name, way, _data(_kind(name), PROFILES[profile]), epochs=int(epochs),
+                      seed=PROFILES[profile].seed)
+        print(json.dumps(t.__dict__))
+        return 0
     names = args.only.split(",") if args.only else list(BUILDERS)
     unknown = [n for n in names if n not in BUILDERS]
     if unknown:
@@ -184,9 +211,8 @@ def main(argv: list[str] | None = None) -> int:
     timings: list[Timing] = []
     start = time.perf_counter()
     for name in names:
-        splits = _data(_kind(name), profile)
         for way in ("plain", "course"):
-            t = train_one(name, way, splits, epochs=args.epochs, seed=profile.seed)
+            t = _child(name, way, args.epochs, args.profile)
             timings.append(t)
             print(f"{name:>15} {way:>6}: {t.seconds:6.1f} s  val MSE {t.val_mse:.5f}",
                   flush=True)

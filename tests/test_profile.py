@@ -35,3 +35,13 @@ def test_profile_validates_its_fields():
         prof.Profile("x", n_series=10, n_train=5, n_valid=2, epochs=0)
     with pytest.raises(ValueError, match="must leave series for the test set"):
         prof.Profile("x", n_series=10, n_train=8, n_valid=2, epochs=1)
+
+
+def test_cpu_threads_setting(monkeypatch):
+    import helpers
+
+    monkeypatch.setenv("COURSE_CPU_THREADS", "two")
+    with pytest.raises(ValueError, match="COURSE_CPU_THREADS must be a whole number"):
+        helpers._configure_cpu_threads()
+    monkeypatch.setenv("COURSE_CPU_THREADS", "default")
+    helpers._configure_cpu_threads()  # leaves TensorFlow's setting alone
