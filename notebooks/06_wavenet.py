@@ -221,7 +221,7 @@ if P.name == "full":
 
 # %% [markdown]
 # The simplified WaveNet has no recurrent layer at all, and it forecasts as well as
-# notebook 03's `SimpleRNN` sequence-to-sequence model (0.0064 against 0.0060 in the
+# notebook 03's `SimpleRNN` sequence-to-sequence model (0.0058 against 0.0060 in the
 # full profile; the reference runs with the book's exact settings gave it 0.0074 to
 # 0.0076) while seeing only the last 31 steps. Notebook 05's gated recurrent models
 # remain about twice as accurate (GRU 0.0031, LSTM 0.0024). (The readings in this
@@ -342,9 +342,9 @@ print(f"last-step MSE: simplified {wavenet.value:.4f} ({wavenet.params:,} parame
 assert full.value < wavenet.value  # the gates, residuals and skips pay off
 
 # %% [markdown]
-# With the same dilation rates, the full WaveNet cuts the simplified one's error by a
-# third (0.0041 against 0.0064 in the full profile), for about three times the
-# parameters and about twice the training time. The learning curves show that this is
+# With the same dilation rates, the full WaveNet cuts the simplified one's error by
+# about a sixth (0.0049 against 0.0058 in the full profile), for about three times the
+# parameters and a little over twice the training time (73 s against 32 s). The learning curves show that this is
 # not the luck of the last epoch: the full model is ahead for most of the training. It
 # lands between notebook 03's `SimpleRNN` model and notebook 05's gated recurrent
 # models; on these short series, with this budget, the LSTM stays the best.
@@ -460,15 +460,15 @@ assert long_runs["WaveNet", longest]["step_s"] < long_runs["GRU", longest]["step
 
 # %% [markdown]
 # In the full profile, going from 50 to 1,000 steps multiplied the GRU's time per
-# training step by about 35 (48 ms to 1.7 s) and the WaveNet's by about 3 (22 to 75
-# ms): at 50 steps a WaveNet step is mostly fixed overhead, and its convolutions then
+# training step by about 31 (31 ms to 985 ms) and the WaveNet's by about 7 (9 to 60
+# ms): a WaveNet step at 50 steps is partly fixed overhead, and its convolutions then
 # process the extra steps in parallel, while each GRU step is a small matrix product
 # that must wait for the previous one. The GRU's first step, which builds the graph of
-# its loop, grew from 6 s to 62 s; the WaveNet's stayed near 4 s. With the same 20
-# seconds, the WaveNet made 217 training steps on the 1,000-step series where the GRU
-# made 12, and its error there is almost five times lower (0.0115 against 0.0539). On
-# the 50-step series, where both made hundreds of steps, the GRU is ahead (0.0071
-# against 0.0119), as in notebook 05. This is the practical reason WaveNet-like models
+# its loop, grew from 6 s to 37 s; the WaveNet's stayed between 3 and 4 s. With the
+# same 20 seconds, the WaveNet made 296 training steps on the 1,000-step series where
+# the GRU made 20, and its error there is almost five times lower (0.0093 against
+# 0.0438). On the 50-step series, where both made hundreds of steps or more, the GRU is
+# ahead (0.0051 against 0.0073), as in notebook 05. This is the practical reason WaveNet-like models
 # won on audio, where one second of sound is 16,000 steps.
 #
 # ### How far back does a WaveNet remember?
@@ -579,7 +579,7 @@ print(results.leaderboard_text(board))
 #   51 parameters, is not far behind them;
 # - on the 10-step task's last value, the LSTM is about twice the oracle's error
 #   (0.0024 against 0.0011), the other gated models and the full WaveNet between two and
-#   a half and four times, the `SimpleRNN` sequence-to-sequence model and the simplified
+#   a half and four and a half times, the `SimpleRNN` sequence-to-sequence model and the simplified
 #   WaveNet between five and six times;
 # - no model gets near the noise floor, and neither does the oracle: fitting four
 #   numbers to 50 noisy values leaves a small error in the fit, which grows as the
@@ -603,8 +603,8 @@ print(results.leaderboard_text(board))
 #
 # The first model is the plainest there is: a dense network on the 50 values, three
 # hidden layers of 256 GELU units, which knows nothing about time or order. It sees
-# 4 million series (40 chunks; in the quick profile, 40,000), about three and a half
-# minutes of training here.
+# 4 million series (40 chunks; in the quick profile, 40,000), about a minute and a half
+# of training here.
 
 # %%
 FURTHER = {"full": {"dense": 4_000_000, "cnn": 3_000_000, "chunk": 100_000},
@@ -681,8 +681,8 @@ dense_fresh = train_on_fresh_data(dense_net(), "fresh_dense", "Dense 3 x 256 (GE
 # convolutions of 64 filters (kernel 4, stride 2, 50 steps down to 4), then a dense
 # layer of 256. In trial runs for this notebook it beat a WaveNet stack that reads out
 # its last step, and a Conv1D + GRU model, in the same training time: on a CPU, the
-# strided convolutions do the least work per series. It sees 3 million series, five to
-# six and a half minutes of training here.
+# strided convolutions do the least work per series. It sees 3 million series, about
+# four minutes of training here.
 
 # %%
 def strided_cnn(filters=64):
@@ -753,12 +753,12 @@ else:  # quick runs are short: only check that more fresh data helped
     assert dense_fresh["curve"][-1, 2] < dense_fresh["curve"][0, 2]
 
 # %% [markdown]
-# In the full profile, fed 4 million fresh series (215 s of training), the dense
+# In the full profile, fed 4 million fresh series (79 s of training), the dense
 # network reached 0.00105 on the one-step task and 0.00127 on the 10th step: within 10 %
 # of the oracle (0.00095 and 0.00114), and less than half the error of the chapter's
 # best models (0.0026 and 0.0024). The CNN reached 0.00133 and 0.00173 on 3 million
-# series (383 s). The dense network on the chapter's 7,000 series ended at 0.00134 and
-# 0.00201 after 100 epochs (69 s).
+# series (249 s). The dense network on the chapter's 7,000 series ended at 0.00134 and
+# 0.00201 after 100 epochs (29 s).
 #
 # Two lessons, and neither is about architecture:
 #
@@ -844,8 +844,8 @@ widgets.interactive_view(show_stack, {
 #    (`time_step=1/59` for every series). What happens to its one-step score, and why?
 #    (Hint: compare the frequencies per step that each pace produces.)
 # 6. Going further: reach a one-step MSE of 0.00105 and a 10th-step MSE of 0.0013 in
-#    three minutes of training on this machine, with any model. Then try with a
-#    sequence model in five minutes: 0.0013 and 0.0017.
+#    a minute and a half of training on this machine, with any model. Then try with a
+#    sequence model in four minutes: 0.0013 and 0.0017.
 
 # %% [markdown]
 # <!-- nav --> [← 05 · Short-term memory: LSTM and GRU cells, and 1D convolutions](05_lstm_gru_conv1d.ipynb) · [index](00_index.ipynb) · [07 · A real series: half-hourly electricity demand →](07_real_series.ipynb)
