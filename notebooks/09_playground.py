@@ -90,7 +90,8 @@ print(f" naive: val MSE {one_step.baseline:.4f}")
 
 # %%
 linear_run, gru_run = demo
-assert gru_run.score < linear_run.score
+assert gru_run.score < linear_run.score  # more accurate after the same epochs ...
+assert gru_run.seconds > linear_run.seconds  # ... for more time per epoch
 if P.name == "full":
     assert max(linear_run.score, gru_run.score) < one_step.baseline
 
