@@ -6,6 +6,7 @@
 #       web page, Voila on http://localhost:8866), make nav (the notebooks' previous/
 #       index/next links and notebooks/00_index), make bench (plain Keras vs the course's
 #       way on the book's models: results/BENCH.md), make test-browser, make clean.
+# `make test` and `make run` run two notebooks at a time (JOBS=1 for one at a time).
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
@@ -20,7 +21,7 @@ NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/sanitize.cf
 .PHONY: help install lab app nav bench test test-unit test-notebooks test-browser run results clean
 
 help:
-	@sed -n '1,8p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,9p' Makefile | sed 's/^# \{0,1\}//'
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
@@ -40,21 +41,28 @@ APP_PORT ?= 8866
 app: install
 	$(BIN)/voila notebooks/09_playground.ipynb --no-browser --port=$(APP_PORT)
 
+# `make test` and `make run` run two jobs at a time (JOBS=1: one at a time) through
+# helpers/schedule.py: TensorFlow runs each op on one thread on a CPU here, so one notebook
+# keeps about one core busy. A notebook that reads what another records in results/
+# waits for it (helpers.schedule.AFTER); each job's output is printed when it ends.
+JOBS ?= 2
+
 test: install
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory test-unit test-notebooks test-browser; status=$$?; \
+	$(BIN)/python -m helpers.schedule test --jobs $(JOBS) --nbval "$(NBVAL)"; status=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s after install"; exit $$status
 
 test-unit: install
-	COURSE_PROFILE=quick $(BIN)/python -m pytest tests --ignore=tests/browser
+	COURSE_PROFILE=quick $(BIN)/python -m pytest -p no:cacheprovider tests --ignore=tests/browser
 
 # Drives `make app`'s page in headless Chromium (Playwright). Skips, saying why, where
 # Chromium (or Playwright) is missing; the screenshot goes to logs/browser/.
 test-browser: install
-	COURSE_PROFILE=quick $(BIN)/python -m pytest -rs tests/browser
+	COURSE_PROFILE=quick $(BIN)/python -m pytest -p no:cacheprovider -rs tests/browser
 
+# The notebooks alone, one after the other, in one pytest session.
 test-notebooks: install
-	COURSE_PROFILE=quick $(BIN)/python -m pytest $(NBVAL) --durations=12 notebooks
+	COURSE_PROFILE=quick $(BIN)/python -m pytest -p no:cacheprovider $(NBVAL) --durations=12 notebooks
 
 # Previous / index / next links in every notebook, and notebooks/00_index (idempotent;
 # tests/test_navigation.py fails when they are out of date).
@@ -66,7 +74,9 @@ bench: install
 	$(BIN)/python -m helpers.bench
 
 run: install
-	$(BIN)/python -m helpers.run --profile full
+	@start=$$(date +%s); \
+	$(BIN)/python -m helpers.schedule run --jobs $(JOBS); status=$$?; \
+	echo "make run: $$(( $$(date +%s) - start )) s"; exit $$status
 
 results: run
 	$(BIN)/python -m helpers.results --profile full

@@ -27,9 +27,10 @@ class Profile:
     epochs: int
     """Epochs for the book's models (the book trains for 20)."""
     heavy_epochs: int = 20
-    """Epochs for the costlier models of notebook 05 on (gated cells, convolutions, a
-    custom cell run as a Python loop): the book's 20 in the full profile, fewer in quick,
-    where each epoch of those models costs three to four of a SimpleRNN's."""
+    """Epochs for the costlier models of notebook 04 on (sequence-to-sequence models, gated
+    cells, convolutions, custom cells run as a Python loop): the book's 20 in the full
+    profile, fewer in quick, where each epoch of those models costs up to three or four
+    of a one-output SimpleRNN's."""
     n_steps: int = 50
     """Input length: the book's 50 time steps."""
     ahead: int = 10

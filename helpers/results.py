@@ -205,12 +205,22 @@ def other_text(groups: dict[str, list[dict]]) -> str:
 
 def record_notebook_time(notebook: str, seconds: float, *, profile: str | None = None,
                          root: Path | None = None) -> None:
-    """Remember how long a whole notebook took to execute (used by ``make run``)."""
+    """Remember how long a whole notebook took to execute (used by ``make run``).
+
+    ``make run`` executes two notebooks at a time, so the file is read and rewritten
+    under a lock (and replaced in one step): two notebooks ending together both count.
+    """
+    import fcntl
+
     path = _dir(profile, root) / "notebooks.json"
-    times = json.loads(path.read_text()) if path.exists() else {}
-    times[notebook] = round(float(seconds), 1)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(dict(sorted(times.items())), indent=2) + "\n")
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        times = json.loads(path.read_text()) if path.exists() else {}
+        times[notebook] = round(float(seconds), 1)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(dict(sorted(times.items())), indent=2) + "\n")
+        tmp.replace(path)
 
 
 TASKS: dict[str, str] = {

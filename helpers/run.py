@@ -51,7 +51,7 @@ def execute(path: Path, profile: str, *, log=print) -> float:
     def cell_done(cell, cell_index, **_):
         clock["end"] = now = time.perf_counter()
         if now - clock["cell"] > 10:
-            log(f"  cell {cell_index + 1}/{n_cells}: {now - clock['cell']:.0f} s "
+            log(f"  {path.stem} cell {cell_index + 1}/{n_cells}: {now - clock['cell']:.0f} s "
                 f"({now - clock['start']:.0f} s so far)")
 
     client = NotebookClient(
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"FAILED {path.name}:\n{error}", file=sys.stderr)
             return 1
         record_notebook_time(path.stem, seconds, profile=args.profile)
-        print(f"  done in {seconds:.1f} s", flush=True)
+        print(f"  {path.stem} done in {seconds:.1f} s", flush=True)
     return 0
 
 

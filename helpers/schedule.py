@@ -1,0 +1,188 @@
+"""Run the notebooks (and the test suites) two at a time, in an order that respects what
+each notebook reads from another: ``make test`` and ``make run`` call this.
+
+    python -m helpers.schedule test [--jobs 2]   # unit tests, nbval per notebook, browser
+    python -m helpers.schedule run [--jobs 2]    # every notebook in the full profile
+
+Why two at a time: on a CPU the course runs each TensorFlow op on one thread (see
+:mod:`helpers`), so one notebook keeps about one core busy, and a 2-core machine runs two
+notebooks in little more time than one. Some notebooks read what an earlier one recorded
+in ``results/`` (:data:`AFTER`); a job starts only when those have finished, and among the
+jobs that can start, the one heading the longest chain of work goes first (the expected
+durations are the full profile's, from ``results/full/notebooks.json``). Each job's
+output is kept and printed in one piece when it ends, with its wall time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from helpers.results import ROOT
+
+NOTEBOOKS_DIR = ROOT / "notebooks"
+
+AFTER: dict[str, tuple[str, ...]] = {
+    "02_simple_and_deep_rnns": ("01_baselines",),  # compares with 01's linear model
+    "04_unstable_gradients": ("03_multistep_forecasting",),  # with 03's seq-to-seq RNN
+    "05_lstm_gru_conv1d": ("03_multistep_forecasting",),  # the same
+    "06_wavenet": ("01_baselines", "02_simple_and_deep_rnns", "03_multistep_forecasting",
+                   "04_unstable_gradients", "05_lstm_gru_conv1d"),  # the leaderboard
+}
+"""Notebook -> the notebooks whose records in ``results/`` it reads (tests/test_schedule.py
+checks this against the notebooks' code)."""
+
+OTHER_SECONDS = {"unit": 100.0, "browser": 35.0}
+"""Rough durations of the jobs that are not notebooks, for the order only."""
+
+
+@dataclass
+class Job:
+    """One command to run, the jobs it must wait for, and its expected duration."""
+
+    name: str
+    command: list[str]
+    after: tuple[str, ...] = ()
+    expected: float = 60.0
+
+
+def notebook_names() -> list[str]:
+    """The course's notebooks (``NN_name``), in order, without the index."""
+    return sorted(p.stem for p in NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")
+                  if p.stem != "00_index")
+
+
+def expected_seconds() -> dict[str, float]:
+    """Each notebook's last full-profile wall time (empty if never run)."""
+    path = ROOT / "results" / "full" / "notebooks.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def priorities(jobs: Mapping[str, Job]) -> dict[str, float]:
+    """For each job, its expected time plus the longest chain of jobs that wait on it."""
+    waiting = {name: [j.name for j in jobs.values() if name in j.after] for name in jobs}
+    memo: dict[str, float] = {}
+
+    def chain(name: str) -> float:
+        if name not in memo:
+            memo[name] = jobs[name].expected + max((chain(n) for n in waiting[name]),
+                                                   default=0.0)
+        return memo[name]
+
+    return {name: chain(name) for name in jobs}
+
+
+def check(jobs: Mapping[str, Job]) -> None:
+    """Raise ValueError if a job waits for an unknown job or the waits form a cycle."""
+    for job in jobs.values():
+        unknown = [name for name in job.after if name not in jobs]
+        if unknown:
+            raise ValueError(f"job {job.name!r} waits for unknown jobs {unknown}")
+    done: set[str] = set()
+    todo = dict(jobs)
+    while todo:
+        ready = [name for name, job in todo.items() if set(job.after) <= done]
+        if not ready:
+            raise ValueError(f"the jobs {sorted(todo)} wait for each other (a cycle)")
+        for name in ready:
+            done.add(name)
+            del todo[name]
+
+
+def run_jobs(jobs: Mapping[str, Job], n_parallel: int = 2, *, log=print,
+             env: Mapping[str, str] | None = None) -> dict[str, int]:
+    """Run ``jobs`` (``n_parallel`` at a time); return each job's exit status.
+
+    A job whose prerequisites failed is not run (status -1). Output goes to a temporary
+    file per job and is printed through ``log`` when the job ends.
+    """
+    if isinstance(n_parallel, bool) or not isinstance(n_parallel, int) or n_parallel < 1:
+        raise ValueError(f"n_parallel must be an int >= 1, got {n_parallel!r}")
+    check(jobs)
+    rank = priorities(jobs)
+    pending = sorted(jobs, key=lambda name: -rank[name])
+    running: dict[str, tuple[subprocess.Popen, object, float]] = {}
+    status: dict[str, int] = {}
+    start_all = time.perf_counter()
+    import tempfile
+
+    while pending or running:
+        for name in list(pending):
+            job = jobs[name]
+            if any(status.get(dep, 0) != 0 for dep in job.after if dep in status):
+                pending.remove(name)
+                status[name] = -1
+                log(f"[{name}] not run: {', '.join(d for d in job.after if status.get(d))} "
+                    f"failed")
+                continue
+            if len(running) < n_parallel and all(dep in status for dep in job.after):
+                pending.remove(name)
+                out = tempfile.TemporaryFile(mode="w+")
+                proc = subprocess.Popen(job.command, stdout=out, stderr=subprocess.STDOUT,
+                                        cwd=ROOT, env={**os.environ, **(env or {})})
+                running[name] = (proc, out, time.perf_counter())
+                log(f"[{name}] started at {time.strftime('%H:%M:%S')}")
+        time.sleep(0.2)
+        for name, (proc, out, started) in list(running.items()):
+            if proc.poll() is None:
+                continue
+            del running[name]
+            status[name] = proc.returncode
+            out.seek(0)
+            text = out.read()
+            out.close()
+            verdict = "ok" if proc.returncode == 0 else f"FAILED (exit {proc.returncode})"
+            log(f"[{name}] {verdict} in {time.perf_counter() - started:.0f} s "
+                f"({time.perf_counter() - start_all:.0f} s since the start)\n{text.rstrip()}\n")
+    return status
+
+
+def make_jobs(kind: str, python: str = sys.executable,
+              nbval_args: Sequence[str] = ()) -> dict[str, Job]:
+    """The jobs of ``make test`` (``kind="test"``) or ``make run`` (``kind="run"``)."""
+    if kind not in ("test", "run"):
+        raise ValueError(f"kind must be 'test' or 'run', got {kind!r}")
+    times = expected_seconds()
+    jobs: dict[str, Job] = {}
+    for name in notebook_names():
+        path = f"notebooks/{name}.ipynb"
+        command = ([python, "-m", "pytest", "-p", "no:cacheprovider", *nbval_args,
+                    "--durations=5", path] if kind == "test" else
+                   [python, "-u", "-m", "helpers.run", path, "--profile", "full"])
+        jobs[name] = Job(name, command, AFTER.get(name, ()), times.get(name, 60.0))
+    if kind == "test":
+        pytest = [python, "-m", "pytest", "-p", "no:cacheprovider"]
+        jobs["unit"] = Job("unit", [*pytest, "tests", "--ignore=tests/browser"],
+                           expected=OTHER_SECONDS["unit"])
+        jobs["browser"] = Job("browser", [*pytest, "-rs", "tests/browser"],
+                              expected=OTHER_SECONDS["browser"])
+    return jobs
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("kind", choices=("test", "run"))
+    parser.add_argument("--jobs", type=int, default=2, help="jobs at once (default 2)")
+    parser.add_argument("--nbval", default="--nbval-lax --nbval-current-env",
+                        help="pytest options for the notebooks (make test)")
+    args = parser.parse_args(argv)
+    jobs = make_jobs(args.kind, nbval_args=args.nbval.split())
+    env = {"COURSE_PROFILE": "quick" if args.kind == "test" else "full"}
+    start = time.perf_counter()
+    status = run_jobs(jobs, args.jobs, log=lambda text: print(text, flush=True), env=env)
+    failed = [name for name, code in status.items() if code != 0]
+    print(f"{args.kind}: {len(jobs) - len(failed)} of {len(jobs)} jobs passed in "
+          f"{time.perf_counter() - start:.0f} s" + (f"; failed: {', '.join(failed)}"
+                                                     if failed else ""), flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,91 @@
+import json
+import re
+import sys
+
+import pytest
+
+from helpers import results, schedule
+
+NOTEBOOKS = schedule.notebook_names()
+SOURCES = {name: (schedule.NOTEBOOKS_DIR / f"{name}.py").read_text() for name in NOTEBOOKS}
+
+
+def _notebook(number: str) -> str:
+    (name,) = [n for n in NOTEBOOKS if n.startswith(f"{number}_")]
+    return name
+
+
+def _readers_and_sources() -> dict[str, set[str]]:
+    """For each notebook, the notebooks whose results/ records its code reads."""
+    chapter = {_notebook(e["notebook"]) for e in results.load_records("full")}
+    memory_writers = {n for n, src in SOURCES.items() if "memory.save_results(" in src}
+    reads: dict[str, set[str]] = {}
+    for name, source in SOURCES.items():
+        found = set()
+        for model in re.findall(r'results\.value\("([a-z0-9_]+)"\)', source):
+            entry = json.loads((results.RESULTS_DIR / "full" / "models" / f"{model}.json")
+                               .read_text())
+            found.add(_notebook(entry["notebook"]))
+        if re.search(r"results\.(leaderboard|load_records)\(", source):
+            found |= chapter
+        if "memory.load_results(" in source:
+            found |= memory_writers
+        reads[name] = found - {name}
+    return reads
+
+
+def test_after_lists_every_notebook_whose_records_a_notebook_reads():
+    reads = _readers_and_sources()
+    assert reads[_notebook("06")] >= {_notebook(n) for n in ("01", "03", "05")}  # sanity
+    for name, needed in reads.items():
+        assert needed == set(schedule.AFTER.get(name, ())), name
+    assert set(schedule.AFTER) <= set(NOTEBOOKS)
+
+
+def _job(name, code="pass", after=(), expected=1.0):
+    return schedule.Job(name, [sys.executable, "-c", code], tuple(after), expected)
+
+
+def test_priorities_follow_the_longest_chain():
+    jobs = {j.name: j for j in (_job("a", expected=5), _job("b", after=["a"], expected=10),
+                                _job("c", expected=12))}
+    assert schedule.priorities(jobs) == {"a": 15, "b": 10, "c": 12}
+
+
+def test_jobs_wait_for_their_prerequisites_and_failures_propagate(tmp_path):
+    stamp = tmp_path / "order.txt"
+    write = f"open({str(stamp)!r}, 'a').write('{{}}\\n')"
+    jobs = {j.name: j for j in (
+        _job("first", write.format("first")),
+        _job("second", write.format("second"), after=["first"]),
+        _job("broken", "import sys; print('boom'); sys.exit(3)"),
+        _job("skipped", write.format("skipped"), after=["broken"]),
+    )}
+    lines = []
+    status = schedule.run_jobs(jobs, 2, log=lines.append)
+    assert status == {"first": 0, "second": 0, "broken": 3, "skipped": -1}
+    assert stamp.read_text().split() == ["first", "second"]
+    text = "\n".join(lines)
+    assert "[broken] FAILED (exit 3)" in text and "boom" in text
+    assert "[skipped] not run: broken failed" in text
+
+
+def test_bad_schedules_are_refused():
+    with pytest.raises(ValueError, match="unknown jobs"):
+        schedule.check({"a": _job("a", after=["z"])})
+    with pytest.raises(ValueError, match="cycle"):
+        schedule.check({"a": _job("a", after=["b"]), "b": _job("b", after=["a"])})
+    with pytest.raises(ValueError, match="n_parallel"):
+        schedule.run_jobs({"a": _job("a")}, 0)
+    with pytest.raises(ValueError, match="kind"):
+        schedule.make_jobs("lint")
+
+
+def test_make_jobs_covers_every_notebook_and_both_suites():
+    test_jobs = schedule.make_jobs("test", python="py", nbval_args=["--nbval-lax"])
+    assert set(test_jobs) == set(NOTEBOOKS) | {"unit", "browser"}
+    assert "--nbval-lax" in test_jobs[NOTEBOOKS[0]].command
+    run_jobs = schedule.make_jobs("run", python="py")
+    assert set(run_jobs) == set(NOTEBOOKS)
+    assert run_jobs[NOTEBOOKS[-1]].command[-2:] == ["--profile", "full"]
+    schedule.check(test_jobs)
