@@ -61,18 +61,13 @@ _import_tensorflow_quietly()
 
 
 def _configure_cpu_threads() -> None:
-    """One thread per TensorFlow op, and one op at a time, on a CPU-only machine
-    (``COURSE_CPU_THREADS`` sets both numbers; ``default`` keeps TensorFlow's).
+    """One thread per TensorFlow op on a CPU-only machine (``COURSE_CPU_THREADS`` to change).
 
     The course's models are small (tens of units): splitting each matrix product across
     cores costs more in synchronisation than it saves. Measured on 2 cores, 5 epochs of
     the book's deep RNN took 33.7 s with one thread per op against 39.3 s with
-    TensorFlow's default, and 14.3 s against 20.0 s with XLA. Running independent ops
-    side by side (the inter-op pool) does not pay either: 8 epochs of a two-layer
-    SimpleRNN without XLA took 11.9 s of time and 11.9 s of CPU with one op at a time,
-    against 13.0 s and 18.9 s of CPU with TensorFlow's default. A notebook then keeps
-    one core busy, and ``make test`` and ``make run`` run two at once. This must run
-    before TensorFlow executes its first operation, hence here, at import time.
+    TensorFlow's default, and 14.3 s against 20.0 s with XLA. This must run before
+    TensorFlow executes its first operation, hence here, at import time.
     """
     import tensorflow as tf
 
@@ -81,7 +76,6 @@ def _configure_cpu_threads() -> None:
         return
     try:
         tf.config.threading.set_intra_op_parallelism_threads(int(value))
-        tf.config.threading.set_inter_op_parallelism_threads(int(value))
     except RuntimeError:  # TensorFlow already ran something: keep its setting
         pass
     except ValueError as error:

@@ -39,8 +39,13 @@ AFTER: dict[str, tuple[str, ...]] = {
 """Notebook -> the notebooks whose records in ``results/`` it reads (tests/test_schedule.py
 checks this against the notebooks' code)."""
 
-OTHER_SECONDS = {"unit": 100.0, "browser": 35.0}
-"""Rough durations of the jobs that are not notebooks, for the order only."""
+TEST_SECONDS = {
+    "01_baselines": 21, "02_simple_and_deep_rnns": 76, "03_multistep_forecasting": 126,
+    "04_unstable_gradients": 139, "05_lstm_gru_conv1d": 175, "06_wavenet": 168,
+    "07_real_series": 64, "08_exercises": 73, "09_playground": 17,
+    "unit": 130, "browser": 40}
+"""Seconds each job of ``make test`` took, two at a time on 2 cores (for the order only;
+``make run`` takes its expected durations from ``results/full/notebooks.json``)."""
 
 
 @dataclass
@@ -96,6 +101,32 @@ def check(jobs: Mapping[str, Job]) -> None:
             del todo[name]
 
 
+def holds_back(candidate: str, jobs: Mapping[str, Job], pending: Sequence[str],
+               remaining: Mapping[str, float], done: set[str]) -> bool:
+    """Whether starting ``candidate`` now would keep a more urgent job waiting.
+
+    ``pending`` lists the jobs not started yet, most urgent first; ``remaining`` gives
+    each running job's expected seconds left; ``done`` the jobs that have ended. The jobs
+    ahead of ``candidate`` that wait only for running jobs will be ready once those end,
+    which frees one slot per job they wait for. If they outnumber those slots, one of
+    them needs the slot ``candidate`` would take, so ``candidate`` starts only if it is
+    expected to end before they are ready. (Without this, a long independent notebook
+    started while notebook 03 ends keeps 04 or 05 waiting, and 06 after them.)
+    """
+    ahead = list(pending[:pending.index(candidate)])
+    soon = [name for name in ahead
+            if any(dep in remaining for dep in jobs[name].after)
+            and all(dep in done or dep in remaining for dep in jobs[name].after)]
+    if not soon:
+        return False
+    freeing = {dep for name in soon for dep in jobs[name].after if dep in remaining}
+    if len(soon) <= len(freeing):
+        return False
+    ready_in = min(max((remaining[dep] for dep in jobs[name].after if dep in remaining),
+                       default=0.0) for name in soon)
+    return jobs[candidate].expected > ready_in
+
+
 def run_jobs(jobs: Mapping[str, Job], n_parallel: int = 2, *, log=print,
              env: Mapping[str, str] | None = None) -> dict[str, int]:
     """Run ``jobs`` (``n_parallel`` at a time); return each job's exit status.
@@ -123,6 +154,11 @@ def run_jobs(jobs: Mapping[str, Job], n_parallel: int = 2, *, log=print,
                     f"failed")
                 continue
             if len(running) < n_parallel and all(dep in status for dep in job.after):
+                now = time.perf_counter()
+                remaining = {n: max(0.0, jobs[n].expected - (now - started))
+                             for n, (_, _, started) in running.items()}
+                if holds_back(name, jobs, pending, remaining, set(status)):
+                    continue
                 pending.remove(name)
                 out = tempfile.TemporaryFile(mode="w+")
                 proc = subprocess.Popen(job.command, stdout=out, stderr=subprocess.STDOUT,
@@ -156,13 +192,14 @@ def make_jobs(kind: str, python: str = sys.executable,
         command = ([python, "-m", "pytest", "-p", "no:cacheprovider", *nbval_args,
                     "--durations=5", path] if kind == "test" else
                    [python, "-u", "-m", "helpers.run", path, "--profile", "full"])
-        jobs[name] = Job(name, command, AFTER.get(name, ()), times.get(name, 60.0))
+        expected = TEST_SECONDS.get(name, 60.0) if kind == "test" else times.get(name, 60.0)
+        jobs[name] = Job(name, command, AFTER.get(name, ()), float(expected))
     if kind == "test":
         pytest = [python, "-m", "pytest", "-p", "no:cacheprovider"]
         jobs["unit"] = Job("unit", [*pytest, "tests", "--ignore=tests/browser"],
-                           expected=OTHER_SECONDS["unit"])
+                           expected=TEST_SECONDS["unit"])
         jobs["browser"] = Job("browser", [*pytest, "-rs", "tests/browser"],
-                              expected=OTHER_SECONDS["browser"])
+                              expected=TEST_SECONDS["browser"])
     return jobs
 
 

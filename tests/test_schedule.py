@@ -89,3 +89,18 @@ def test_make_jobs_covers_every_notebook_and_both_suites():
     assert set(run_jobs) == set(NOTEBOOKS)
     assert run_jobs[NOTEBOOKS[-1]].command[-2:] == ["--profile", "full"]
     schedule.check(test_jobs)
+
+
+def test_a_long_job_does_not_take_the_slot_that_a_more_urgent_job_needs():
+    jobs = {j.name: j for j in (
+        _job("root", expected=50), _job("left", after=["root"], expected=300),
+        _job("right", after=["root"], expected=300), _job("long", expected=200),
+        _job("short", expected=20))}
+    pending = ["left", "right", "long", "short"]  # by urgency; root runs, 30 s left
+    running = {"root": 30.0}
+    # left and right both become ready when root ends, and that frees one slot only
+    assert schedule.holds_back("long", jobs, pending, running, set())
+    assert not schedule.holds_back("short", jobs, pending, running, set())
+    # with a single job waiting for root, root's own slot is enough
+    assert not schedule.holds_back("long", jobs, ["left", "long"], running, set())
+    assert not schedule.holds_back("left", jobs, pending, {}, {"root"})
