@@ -1,16 +1,20 @@
-"""Run the notebooks (and the test suites) two at a time, in an order that respects what
-each notebook reads from another: ``make test`` and ``make run`` call this.
+"""Run the notebooks (and the test suites) several at a time, in an order that respects
+what each notebook reads from another: ``make test`` (two at a time) and ``make run``
+(one at a time unless ``RUN_JOBS=2``) call this.
 
     python -m helpers.schedule test [--jobs 2]   # unit tests, nbval per notebook, browser
-    python -m helpers.schedule run [--jobs 2]    # every notebook in the full profile
+    python -m helpers.schedule run [--jobs 1]    # every notebook in the full profile
 
 Why two at a time: on a CPU the course runs each TensorFlow op on one thread (see
 :mod:`helpers`), so one notebook keeps about one core busy, and a 2-core machine runs two
-notebooks in little more time than one. Some notebooks read what an earlier one recorded
-in ``results/`` (:data:`AFTER`); a job starts only when those have finished, and among the
-jobs that can start, the one heading the longest chain of work goes first (the expected
-durations are the full profile's, from ``results/full/notebooks.json``). Each job's
-output is kept and printed in one piece when it ends, with its wall time.
+notebooks in less time than one after the other (each one slows down, by a quarter to
+three quarters, which is why ``make run``, whose notebooks quote their training times,
+runs one at a time). Some notebooks read what an earlier one recorded in ``results/``
+(:data:`AFTER`); a job starts only when those have finished, and among the jobs that can
+start, the one heading the longest chain of work goes first (by expected durations:
+:data:`TEST_SECONDS`, or the last full run's ``results/full/notebooks.json``), unless it
+would keep a more urgent job waiting (:func:`holds_back`). Each job's output is kept and
+printed in one piece when it ends, with its wall time.
 """
 
 from __future__ import annotations
