@@ -3,7 +3,7 @@ what each notebook reads from another: ``make test`` (two at a time) and ``make 
 (one at a time unless ``RUN_JOBS=2``) call this.
 
     python -m helpers.schedule test [--jobs 2]   # unit tests, nbval per notebook, browser
-    python -m helpers.schedule run [--jobs 1]    # every notebook in the full profile
+    python -m helpers.schedule run --jobs 1      # every notebook in the full profile
 
 Why two at a time: on a CPU the course runs each TensorFlow op on one thread (see
 :mod:`helpers`), so one notebook keeps about one core busy, and a 2-core machine runs two
