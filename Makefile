@@ -6,7 +6,7 @@
 #       web page, Voila on http://localhost:8866), make nav (the notebooks' previous/
 #       index/next links and notebooks/00_index), make bench (plain Keras vs the course's
 #       way on the book's models: results/BENCH.md), make test-browser, make clean.
-# `make test` runs two jobs at a time (JOBS=1 for one at a time).
+# `make test` and `make run` run two jobs at a time (JOBS=1, RUN_JOBS=1: one at a time).
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
@@ -41,15 +41,15 @@ APP_PORT ?= 8866
 app: install
 	$(BIN)/voila notebooks/09_playground.ipynb --no-browser --port=$(APP_PORT)
 
-# `make test` runs two jobs at a time (JOBS=1: one at a time) through helpers/schedule.py:
-# TensorFlow runs each op on one thread on a CPU here, so one notebook keeps about one
-# core busy. A notebook that reads what another records in results/ waits for it
-# (helpers.schedule.AFTER); each job's output is printed when it ends. `make run` runs one
-# notebook at a time by default, because the notebooks show and quote their own training
-# times: `make run RUN_JOBS=2` took 34 min instead of 38 on 2 cores, but most notebooks'
-# times grew by a quarter to three quarters with another one training beside it.
+# `make test` and `make run` run two jobs at a time (JOBS=1 / RUN_JOBS=1: one at a time)
+# through helpers/schedule.py: TensorFlow runs each op on one thread on a CPU here, so one
+# notebook keeps about one core busy. A notebook that reads what another records in
+# results/ waits for it (helpers.schedule.AFTER); each job's output is printed when it
+# ends. Two at a time, each notebook runs slower (by a quarter to three quarters) than
+# alone, so its printed training times are longer: the committed outputs, whose times the
+# notebooks quote, come from runs of one notebook at a time (`make run RUN_JOBS=1`).
 JOBS ?= 2
-RUN_JOBS ?= 1
+RUN_JOBS ?= 2
 
 test: install
 	@start=$$(date +%s); \

@@ -27,10 +27,14 @@ class Profile:
     epochs: int
     """Epochs for the book's models (the book trains for 20)."""
     heavy_epochs: int = 20
-    """Epochs for the costlier models of notebook 04 on (sequence-to-sequence models, gated
-    cells, convolutions, custom cells run as a Python loop): the book's 20 in the full
+    """Epochs for the costlier models of notebooks 05 and 06 (sequence-to-sequence models,
+    gated cells, convolutions, custom cells run as a Python loop): the book's 20 in the full
     profile, fewer in quick, where each epoch of those models costs up to three or four
     of a one-output SimpleRNN's."""
+    remedy_epochs: int = 20
+    """Epochs for each of notebook 04's runs of the remedies for unstable gradients: the
+    book's 20 in the full profile; fewer in quick, where that notebook's tests only check
+    that the code runs and the curves stay finite."""
     n_steps: int = 50
     """Input length: the book's 50 time steps."""
     ahead: int = 10
@@ -49,8 +53,8 @@ class Profile:
 
     def __post_init__(self) -> None:
         for field in ("n_series", "n_train", "n_valid", "epochs", "heavy_epochs",
-                      "n_steps", "ahead", "batch_size", "n_eval", "widget_train",
-                      "widget_epochs"):
+                      "remedy_epochs", "n_steps", "ahead", "batch_size", "n_eval",
+                      "widget_train", "widget_epochs"):
             value = getattr(self, field)
             if not isinstance(value, int) or value <= 0:
                 raise ValueError(f"Profile.{field} must be a positive int, got {value!r}")
@@ -77,8 +81,8 @@ PROFILES: dict[str, Profile] = {
     # Quick: about 1/3 of the data and half the epochs; enough optimisation steps for the
     # linear model to beat the naive forecast, so the notebook's claims can be checked.
     "quick": Profile("quick", n_series=3_000, n_train=2_100, n_valid=600, epochs=10,
-                     heavy_epochs=6, n_eval=200, widget_train=500, widget_epochs=1,
-                     xla=False),
+                     heavy_epochs=6, remedy_epochs=4, n_eval=200, widget_train=500,
+                     widget_epochs=1, xla=False),
 }
 
 

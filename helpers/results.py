@@ -207,7 +207,7 @@ def record_notebook_time(notebook: str, seconds: float, *, profile: str | None =
                          root: Path | None = None) -> None:
     """Remember how long a whole notebook took to execute (used by ``make run``).
 
-    ``make run RUN_JOBS=2`` executes two notebooks at a time, so the file is read and
+    ``make run`` executes two notebooks at a time, so the file is read and
     rewritten under a lock (and replaced in one step): two notebooks ending together
     both count.
     """

@@ -1,17 +1,18 @@
 """Run the notebooks (and the test suites) several at a time, in an order that respects
-what each notebook reads from another: ``make test`` (two at a time) and ``make run``
-(one at a time unless ``RUN_JOBS=2``) call this.
+what each notebook reads from another: ``make test`` and ``make run`` (two at a time
+unless ``JOBS=1`` / ``RUN_JOBS=1``) call this.
 
     python -m helpers.schedule test [--jobs 2]   # unit tests, nbval per notebook, browser
-    python -m helpers.schedule run --jobs 1      # every notebook in the full profile
+    python -m helpers.schedule run [--jobs 2]    # every notebook in the full profile
 
 Why two at a time: on a CPU the course runs each TensorFlow op on one thread (see
 :mod:`helpers`), so one notebook keeps about one core busy, and a 2-core machine runs two
 notebooks in less time than one after the other (each one slows down, by a quarter to
-three quarters, which is why ``make run``, whose notebooks quote their training times,
-runs one at a time). Some notebooks read what an earlier one recorded in ``results/``
-(:data:`AFTER`); a job starts only when those have finished, and among the jobs that can
-start, the one heading the longest chain of work goes first (by expected durations:
+three quarters, so the notebooks' printed training times grow: the committed outputs,
+whose times the notebooks quote, come from runs of one notebook at a time). Some
+notebooks read what an earlier one recorded in ``results/`` (:data:`AFTER`); a job
+starts only when those have finished, and among the jobs that can start, the one
+heading the longest chain of work goes first (by expected durations:
 :data:`TEST_SECONDS`, or the last full run's ``results/full/notebooks.json``), unless it
 would keep a more urgent job waiting (:func:`holds_back`). Each job's output is kept and
 printed in one piece when it ends, with its wall time.
@@ -200,7 +201,8 @@ def make_jobs(kind: str, python: str = sys.executable,
         jobs[name] = Job(name, command, AFTER.get(name, ()), float(expected))
     if kind == "test":
         pytest = [python, "-m", "pytest", "-p", "no:cacheprovider"]
-        jobs["unit"] = Job("unit", [*pytest, "tests", "--ignore=tests/browser"],
+        jobs["unit"] = Job("unit", [*pytest, "--durations=10", "tests",
+                                   "--ignore=tests/browser"],
                            expected=TEST_SECONDS["unit"])
         jobs["browser"] = Job("browser", [*pytest, "-rs", "tests/browser"],
                               expected=TEST_SECONDS["browser"])

@@ -157,7 +157,7 @@ assert np.nanmax(outputs["tanh"]) <= 1.0  # bounded
 # We now train notebook 03's seq-to-seq task (50 steps in; at every step, the next 10
 # values out; judged on the last step) with each remedy. The reference is notebook 03's
 # plain model: two `SimpleRNN(20)` layers (tanh) and a `TimeDistributed(Dense(10))`
-# head, Adam with learning rate 0.01. Each run takes the book's 20 epochs (6 in the quick
+# head, Adam with learning rate 0.01. Each run takes the book's 20 epochs (4 in the quick
 # profile, where the tests only check that the code runs and the curves stay finite).
 
 # %%
@@ -179,7 +179,7 @@ def seq2seq(layer=None, between=None):
 def fit_seq2seq(model, name, label, learning_rate=0.01, **kwargs):
     return training.train(model, X_train, Y_train, X_valid, Y_valid, name=name,
                           notebook="04", label=label, learning_rate=learning_rate,
-                          epochs=P.heavy_epochs, metrics=[metrics.last_time_step_mse],
+                          epochs=P.remedy_epochs, metrics=[metrics.last_time_step_mse],
                           monitor="val_last_time_step_mse", **kwargs)
 
 
@@ -433,7 +433,7 @@ ax.legend();
 # %%
 event_files = sorted(log_dir.glob("events.out.tfevents.*"))
 print(f"{len(event_files)} TensorBoard event file(s) in {log_dir.relative_to(results.ROOT)}")
-assert event_files and all(len(values) == P.heavy_epochs
+assert event_files and all(len(values) == P.remedy_epochs
                            for values in grad_logger.norms.values())
 
 # %% [markdown]

@@ -794,29 +794,34 @@ if P.name == "full":
 
 # %% [markdown]
 # Is it faster? The training times printed above include compiling and whatever else
-# the machine was doing, so we time training steps directly, both models one after the
-# other, and keep the best of three tries:
+# the machine was doing, so we time training steps directly. The two models take turns,
+# 20 steps each, five times over, and each keeps its best turn: a busy spell of the
+# machine then slows both alike instead of one of them.
 
 # %%
-def seconds_per_step(model, X, Y, n_batches=20, repeats=3):
-    """Best time of one training step (a batch of 32) of a compiled, trained model.
+def seconds_per_step(runs, n_batches=20, repeats=5):
+    """Best time of one training step (a batch of 32) of each compiled, trained model.
 
-    The model's weights are put back afterwards; only its optimizer state moves on.
+    `runs` holds (model, X, Y) triples. The models take turns, so that a slow spell of
+    the machine hits all of them. Weights are put back afterwards; only the optimizers'
+    state moves on.
     """
-    weights = model.get_weights()
-    best = np.inf
+    saved = [model.get_weights() for model, _, _ in runs]
+    best = [np.inf] * len(runs)
     for _ in range(repeats):
-        start = time.perf_counter()
-        for b in range(n_batches):
-            batch = slice(32 * b, 32 * (b + 1))
-            model.train_on_batch(X[batch], Y[batch])
-        best = min(best, (time.perf_counter() - start) / n_batches)
-    model.set_weights(weights)
+        for i, (model, X, Y) in enumerate(runs):
+            start = time.perf_counter()
+            for b in range(n_batches):
+                batch = slice(32 * b, 32 * (b + 1))
+                model.train_on_batch(X[batch], Y[batch])
+            best[i] = min(best[i], (time.perf_counter() - start) / n_batches)
+    for (model, _, _), weights in zip(runs, saved):
+        model.set_weights(weights)
     return best
 
 
-step_gru = seconds_per_step(gru_model, X_train, Y_train)
-step_conv = seconds_per_step(conv_gru_model, X_train, Y_train_conv)
+step_gru, step_conv = seconds_per_step([(gru_model, X_train, Y_train),
+                                        (conv_gru_model, X_train, Y_train_conv)])
 print(f"one training step: GRU {1000 * step_gru:.1f} ms, Conv1D + GRU "
       f"{1000 * step_conv:.1f} ms ({step_conv / step_gru:.2f} of the GRU's)")
 assert step_conv < 0.85 * step_gru
@@ -1030,17 +1035,18 @@ widgets.interactive_view(show_gates, {
 # notebook 03's `SimpleRNN` model does; the last column gives the figures measured for this
 # course with the book's recipe for the gated models (Adam's default rate, 0.001).
 # Training times include XLA's compilation (a large share of it for the smaller models)
-# and come from one run on a 2-core CPU with nothing else running; timed directly, a
-# training step of the Conv1D + GRU model took 0.58 of the GRU model's time (6.2
-# against 10.7 ms).
+# and come from a run of this notebook on a 2-core CPU with nothing else running
+# (notebook 03's model from a run of notebook 03; the speed of this machine varies by a
+# third or more from one run to another). Timed directly, a training step of the
+# Conv1D + GRU model took 0.72 of the GRU model's time (12.8 against 17.7 ms).
 #
 # | model | parameters | ours | training time | book's recipe |
 # |---|---:|---:|---:|---:|
 # | SimpleRNN x2, seq-to-seq (notebook 03) | 1,470 | 0.0060 | 55 s | 0.0063 |
-# | LSTM x2 | 5,250 | 0.0024 | 71 s | 0.0080 |
-# | peephole LSTM x2 (our custom cell) | 5,370 | 0.0029 | 76 s | n/a |
-# | GRU x2 | 4,110 | 0.0031 | 69 s | 0.0073 |
-# | Conv1D + GRU x2 | 5,350 | 0.0032 | 42 s | 0.0068 |
+# | LSTM x2 | 5,250 | 0.0024 | 102 s | 0.0080 |
+# | peephole LSTM x2 (our custom cell) | 5,370 | 0.0029 | 104 s | n/a |
+# | GRU x2 | 4,110 | 0.0031 | 98 s | 0.0073 |
+# | Conv1D + GRU x2 | 5,350 | 0.0032 | 62 s | 0.0068 |
 #
 # Memory span (longest lag recalled with a score of 0.9 or more), full profile:
 # SimpleRNN 20 steps, LSTM and GRU 200 steps or more (the longest lag we tried).

@@ -351,7 +351,7 @@ if P.name == "full":
 # %% [markdown]
 # With the same dilation rates, the full WaveNet cuts the simplified one's error by
 # about a sixth (0.0049 against 0.0058 in the full profile), for about three times the
-# parameters and a little over twice the training time (73 s against 32 s). The learning curves show that this is
+# parameters and a little over twice the training time (114 s against 49 s). The learning curves show that this is
 # not the luck of the last epoch: the full model is ahead after every epoch (20 of 20). It
 # lands between notebook 03's `SimpleRNN` model and notebook 05's gated recurrent
 # models; on these short series, with this budget, the LSTM stays the best.
@@ -376,7 +376,7 @@ if P.name == "full":
 
 # %%
 LENGTHS = (50, 250, 1000) if P.name == "full" else (50, 400)
-BUDGET = 20 if P.name == "full" else 3  # seconds of training per model and length
+BUDGET = 10 if P.name == "full" else 3  # seconds of training per model and length
 
 
 class TimeBudget(keras.callbacks.Callback):
@@ -467,16 +467,18 @@ assert long_runs["WaveNet", longest]["step_s"] < long_runs["GRU", longest]["step
 
 # %% [markdown]
 # In the full profile, going from 50 to 1,000 steps multiplied the GRU's time per
-# training step by about 31 (31 ms to 985 ms) and the WaveNet's by about 7 (9 to 60
+# training step by about 33 (51 ms to 1,678 ms) and the WaveNet's by about 5 (16 to 84
 # ms): a WaveNet step at 50 steps is partly fixed overhead, and its convolutions then
 # process the extra steps in parallel, while each GRU step is a small matrix product
 # that must wait for the previous one. The GRU's first step, which builds the graph of
-# its loop, grew from 6 s to 37 s; the WaveNet's stayed between 3 and 4 s. With the
-# same 20 seconds, the WaveNet made 296 training steps on the 1,000-step series where
-# the GRU made 20, and its error there is almost five times lower (0.0093 against
-# 0.0438). On the 50-step series, where both made hundreds of steps or more, the GRU is
-# ahead (0.0051 against 0.0073), as in notebook 05. This is the practical reason WaveNet-like models
-# won on audio, where one second of sound is 16,000 steps.
+# its loop, grew from 7 s to 63 s; the WaveNet's stayed between 4.4 and 5.3 s. With the
+# same 10 seconds, the WaveNet made 96 training steps on the 1,000-step series where
+# the GRU made 7, and its error there is about four and a half times lower (0.0202
+# against 0.0911). Ten seconds is a short budget: even on the 50-step series the GRU,
+# with 194 steps to the WaveNet's 478, is still behind (0.0244 against 0.0133), while
+# after 20 full epochs it is well ahead (notebook 05: 0.0031 against section 2's 0.0058).
+# The longer the series, the more the cost per step decides. This is the practical
+# reason WaveNet-like models won on audio, where one second of sound is 16,000 steps.
 #
 # ### How far back does a WaveNet remember?
 #
@@ -614,7 +616,7 @@ print(results.leaderboard_text(board))
 # of training here.
 
 # %%
-FURTHER = {"full": {"dense": 4_000_000, "cnn": 3_000_000, "chunk": 100_000},
+FURTHER = {"full": {"dense": 4_000_000, "cnn": 1_000_000, "chunk": 100_000},
            "quick": {"dense": 40_000, "cnn": 40_000, "chunk": 20_000}}[P.name]
 
 
@@ -688,8 +690,8 @@ dense_fresh = train_on_fresh_data(dense_net(), "fresh_dense", "Dense 3 x 256 (GE
 # convolutions of 64 filters (kernel 4, stride 2, 50 steps down to 4), then a dense
 # layer of 256. In trial runs for this notebook it beat a WaveNet stack that reads out
 # its last step, and a Conv1D + GRU model, in the same training time: on a CPU, the
-# strided convolutions do the least work per series. It sees 3 million series, about
-# four minutes of training here.
+# strided convolutions do the least work per series. It sees 1 million series, about
+# a minute and a half of training here.
 
 # %%
 def strided_cnn(filters=64):
@@ -760,12 +762,12 @@ else:  # quick runs are short: only check that more fresh data helped
     assert dense_fresh["curve"][-1, 2] < dense_fresh["curve"][0, 2]
 
 # %% [markdown]
-# In the full profile, fed 4 million fresh series (79 s of training), the dense
+# In the full profile, fed 4 million fresh series (98 s of training), the dense
 # network reached 0.00105 on the one-step task and 0.00127 on the 10th step: within 10 %
 # of the oracle (0.00095 and 0.00114), and less than half the error of the chapter's
-# best models (0.0026 and 0.0024). The CNN reached 0.00133 and 0.00173 on 3 million
-# series (249 s). The dense network on the chapter's 7,000 series ended at 0.00134 and
-# 0.00201 after 100 epochs (29 s).
+# best models (0.0026 and 0.0024). The CNN reached 0.00147 and 0.00232 on 1 million
+# series (100 s). The dense network on the chapter's 7,000 series ended at 0.00134 and
+# 0.00201 after 100 epochs (31 s).
 #
 # Two lessons, and neither is about architecture:
 #
@@ -777,7 +779,7 @@ else:  # quick runs are short: only check that more fresh data helped
 #   the fixed-data run has stalled, and ends close to the oracle. The learning curves
 #   make the point: with fixed data, more passes give less and less; with fresh data,
 #   every chunk still helps. The small CNN follows the same kind of curve, behind the
-#   dense network and at more than twice its cost per series on a CPU.
+#   dense network and at about four times its cost per series on a CPU.
 #
 # Real data is never free, which is why data augmentation, pre-training on related data
 # and a good training recipe are usually worth more effort than a new architecture.
@@ -851,8 +853,8 @@ widgets.interactive_view(show_stack, {
 #    (`time_step=1/59` for every series). What happens to its one-step score, and why?
 #    (Hint: compare the frequencies per step that each pace produces.)
 # 6. Going further: reach a one-step MSE of 0.00105 and a 10th-step MSE of 0.0013 in
-#    a minute and a half of training on this machine, with any model. Then try with a
-#    sequence model in four minutes: 0.0013 and 0.0017.
+#    a minute and a half of training on this machine, with any model. Then beat the
+#    strided CNN with a sequence model of your own in the same time (0.0015 and 0.0023).
 
 # %% [markdown]
 # <!-- nav --> [← 05 · Short-term memory: LSTM and GRU cells, and 1D convolutions](05_lstm_gru_conv1d.ipynb) · [index](00_index.ipynb) · [07 · A real series: half-hourly electricity demand →](07_real_series.ipynb)

@@ -26,7 +26,8 @@ def test_unknown_profile_is_a_clear_error(monkeypatch):
 def test_quick_is_smaller_than_full():
     quick, full = prof.get_profile("quick"), prof.get_profile("full")
     assert quick.n_series < full.n_series and quick.epochs < full.epochs
-    assert full.heavy_epochs == full.epochs == 20 and quick.heavy_epochs <= quick.epochs
+    assert full.heavy_epochs == full.remedy_epochs == full.epochs == 20
+    assert quick.remedy_epochs <= quick.heavy_epochs <= quick.epochs
     assert quick.n_steps == full.n_steps and quick.ahead == full.ahead
 
 
