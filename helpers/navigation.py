@@ -92,7 +92,9 @@ def nav_text(name: str, names: list[str] | None = None, folder: Path = NOTEBOOKS
     parts.append(f"[index]({INDEX}.ipynb)")
     if i + 1 < len(names):
         parts.append(f"[{title(names[i + 1], folder)} →]({names[i + 1]}.ipynb)")
-    return f"{MARK} " + " · ".join(parts)
+    # The mark on a line of its own: Markdown ends an HTML comment's block at its line, so
+    # the links after the blank line render as links (in JupyterLab, Voila and on GitHub).
+    return f"{MARK}\n\n" + " · ".join(parts)
 
 
 def index_text(names: list[str] | None = None, folder: Path = NOTEBOOKS_DIR) -> str:

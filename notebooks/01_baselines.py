@@ -13,7 +13,9 @@
 # ---
 
 # %% [markdown]
-# <!-- nav --> [index](00_index.ipynb) · [02 · Recurrent neurons and layers: simple and deep RNNs →](02_simple_and_deep_rnns.ipynb)
+# <!-- nav -->
+#
+# [index](00_index.ipynb) · [02 · Recurrent neurons and layers: simple and deep RNNs →](02_simple_and_deep_rnns.ipynb)
 
 # %% [markdown]
 # # 01 · Time series: the data and the baselines
@@ -440,4 +442,6 @@ ax.set_title("validation MSE: ours vs the book");
 # Next: **02 · Recurrent neurons, simple and deep RNNs**.
 
 # %% [markdown]
-# <!-- nav --> [index](00_index.ipynb) · [02 · Recurrent neurons and layers: simple and deep RNNs →](02_simple_and_deep_rnns.ipynb)
+# <!-- nav -->
+#
+# [index](00_index.ipynb) · [02 · Recurrent neurons and layers: simple and deep RNNs →](02_simple_and_deep_rnns.ipynb)

@@ -13,7 +13,9 @@
 # ---
 
 # %% [markdown]
-# <!-- nav --> [← 01 · Time series: the data and the baselines](01_baselines.ipynb) · [index](00_index.ipynb) · [03 · Forecasting several steps ahead →](03_multistep_forecasting.ipynb)
+# <!-- nav -->
+#
+# [← 01 · Time series: the data and the baselines](01_baselines.ipynb) · [index](00_index.ipynb) · [03 · Forecasting several steps ahead →](03_multistep_forecasting.ipynb)
 
 # %% [markdown]
 # # 02 · Recurrent neurons and layers: simple and deep RNNs
@@ -564,4 +566,6 @@ ax.set_title("validation MSE: ours vs the book (log scale)");
 # Next: **03 · Forecasting several steps ahead**.
 
 # %% [markdown]
-# <!-- nav --> [← 01 · Time series: the data and the baselines](01_baselines.ipynb) · [index](00_index.ipynb) · [03 · Forecasting several steps ahead →](03_multistep_forecasting.ipynb)
+# <!-- nav -->
+#
+# [← 01 · Time series: the data and the baselines](01_baselines.ipynb) · [index](00_index.ipynb) · [03 · Forecasting several steps ahead →](03_multistep_forecasting.ipynb)

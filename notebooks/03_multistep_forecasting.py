@@ -13,7 +13,9 @@
 # ---
 
 # %% [markdown]
-# <!-- nav --> [← 02 · Recurrent neurons and layers: simple and deep RNNs](02_simple_and_deep_rnns.ipynb) · [index](00_index.ipynb) · [04 · Long sequences, part 1: unstable gradients →](04_unstable_gradients.ipynb)
+# <!-- nav -->
+#
+# [← 02 · Recurrent neurons and layers: simple and deep RNNs](02_simple_and_deep_rnns.ipynb) · [index](00_index.ipynb) · [04 · Long sequences, part 1: unstable gradients →](04_unstable_gradients.ipynb)
 
 # %% [markdown]
 # # 03 · Forecasting several steps ahead
@@ -701,4 +703,6 @@ ax.set_title("10-step validation MSE: ours vs the book (log scale)");
 # Next: **04 · Unstable gradients**.
 
 # %% [markdown]
-# <!-- nav --> [← 02 · Recurrent neurons and layers: simple and deep RNNs](02_simple_and_deep_rnns.ipynb) · [index](00_index.ipynb) · [04 · Long sequences, part 1: unstable gradients →](04_unstable_gradients.ipynb)
+# <!-- nav -->
+#
+# [← 02 · Recurrent neurons and layers: simple and deep RNNs](02_simple_and_deep_rnns.ipynb) · [index](00_index.ipynb) · [04 · Long sequences, part 1: unstable gradients →](04_unstable_gradients.ipynb)

@@ -13,7 +13,9 @@
 # ---
 
 # %% [markdown]
-# <!-- nav --> [← 03 · Forecasting several steps ahead](03_multistep_forecasting.ipynb) · [index](00_index.ipynb) · [05 · Short-term memory: LSTM and GRU cells, and 1D convolutions →](05_lstm_gru_conv1d.ipynb)
+# <!-- nav -->
+#
+# [← 03 · Forecasting several steps ahead](03_multistep_forecasting.ipynb) · [index](00_index.ipynb) · [05 · Short-term memory: LSTM and GRU cells, and 1D convolutions →](05_lstm_gru_conv1d.ipynb)
 
 # %% [markdown]
 # # 04 · Long sequences, part 1: unstable gradients
@@ -566,4 +568,6 @@ ax.set_title("seq-to-seq, last-step validation MSE");
 # Next: **05 · LSTM, GRU and 1D convolutions**.
 
 # %% [markdown]
-# <!-- nav --> [← 03 · Forecasting several steps ahead](03_multistep_forecasting.ipynb) · [index](00_index.ipynb) · [05 · Short-term memory: LSTM and GRU cells, and 1D convolutions →](05_lstm_gru_conv1d.ipynb)
+# <!-- nav -->
+#
+# [← 03 · Forecasting several steps ahead](03_multistep_forecasting.ipynb) · [index](00_index.ipynb) · [05 · Short-term memory: LSTM and GRU cells, and 1D convolutions →](05_lstm_gru_conv1d.ipynb)

@@ -14,7 +14,9 @@
 # ---
 
 # %% [markdown]
-# <!-- nav --> [← 04 · Long sequences, part 1: unstable gradients](04_unstable_gradients.ipynb) · [index](00_index.ipynb) · [06 · WaveNet, the chapter's leaderboard, and how close to the limit we can get →](06_wavenet.ipynb)
+# <!-- nav -->
+#
+# [← 04 · Long sequences, part 1: unstable gradients](04_unstable_gradients.ipynb) · [index](00_index.ipynb) · [06 · WaveNet, the chapter's leaderboard, and how close to the limit we can get →](06_wavenet.ipynb)
 
 # %% [markdown]
 # # 05 · Short-term memory: LSTM and GRU cells, and 1D convolutions
@@ -1106,4 +1108,6 @@ ax.set_title("10-step forecasts, last-step MSE");
 # Next: **06 · WaveNet**.
 
 # %% [markdown]
-# <!-- nav --> [← 04 · Long sequences, part 1: unstable gradients](04_unstable_gradients.ipynb) · [index](00_index.ipynb) · [06 · WaveNet, the chapter's leaderboard, and how close to the limit we can get →](06_wavenet.ipynb)
+# <!-- nav -->
+#
+# [← 04 · Long sequences, part 1: unstable gradients](04_unstable_gradients.ipynb) · [index](00_index.ipynb) · [06 · WaveNet, the chapter's leaderboard, and how close to the limit we can get →](06_wavenet.ipynb)

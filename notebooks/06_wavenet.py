@@ -14,7 +14,9 @@
 # ---
 
 # %% [markdown]
-# <!-- nav --> [← 05 · Short-term memory: LSTM and GRU cells, and 1D convolutions](05_lstm_gru_conv1d.ipynb) · [index](00_index.ipynb) · [07 · A real series: half-hourly electricity demand →](07_real_series.ipynb)
+# <!-- nav -->
+#
+# [← 05 · Short-term memory: LSTM and GRU cells, and 1D convolutions](05_lstm_gru_conv1d.ipynb) · [index](00_index.ipynb) · [07 · A real series: half-hourly electricity demand →](07_real_series.ipynb)
 
 # %% [markdown]
 # # 06 · WaveNet, the chapter's leaderboard, and how close to the limit we can get
@@ -857,4 +859,6 @@ widgets.interactive_view(show_stack, {
 #    strided CNN with a sequence model of your own in the same time (0.0015 and 0.0023).
 
 # %% [markdown]
-# <!-- nav --> [← 05 · Short-term memory: LSTM and GRU cells, and 1D convolutions](05_lstm_gru_conv1d.ipynb) · [index](00_index.ipynb) · [07 · A real series: half-hourly electricity demand →](07_real_series.ipynb)
+# <!-- nav -->
+#
+# [← 05 · Short-term memory: LSTM and GRU cells, and 1D convolutions](05_lstm_gru_conv1d.ipynb) · [index](00_index.ipynb) · [07 · A real series: half-hourly electricity demand →](07_real_series.ipynb)

@@ -14,7 +14,9 @@
 # ---
 
 # %% [markdown]
-# <!-- nav --> [← 06 · WaveNet, the chapter's leaderboard, and how close to the limit we can get](06_wavenet.ipynb) · [index](00_index.ipynb) · [08 · The chapter's exercises, answered and run →](08_exercises.ipynb)
+# <!-- nav -->
+#
+# [← 06 · WaveNet, the chapter's leaderboard, and how close to the limit we can get](06_wavenet.ipynb) · [index](00_index.ipynb) · [08 · The chapter's exercises, answered and run →](08_exercises.ipynb)
 
 # %% [markdown]
 # # 07 · A real series: half-hourly electricity demand
@@ -511,4 +513,6 @@ widgets.train_view(show_forecast, {
 #    method. Fit it to the training weeks and compare its forecasts with SARIMA's.
 
 # %% [markdown]
-# <!-- nav --> [← 06 · WaveNet, the chapter's leaderboard, and how close to the limit we can get](06_wavenet.ipynb) · [index](00_index.ipynb) · [08 · The chapter's exercises, answered and run →](08_exercises.ipynb)
+# <!-- nav -->
+#
+# [← 06 · WaveNet, the chapter's leaderboard, and how close to the limit we can get](06_wavenet.ipynb) · [index](00_index.ipynb) · [08 · The chapter's exercises, answered and run →](08_exercises.ipynb)

@@ -14,7 +14,9 @@
 # ---
 
 # %% [markdown]
-# <!-- nav --> [← 07 · A real series: half-hourly electricity demand](07_real_series.ipynb) · [index](00_index.ipynb) · [09 · The playground →](09_playground.ipynb)
+# <!-- nav -->
+#
+# [← 07 · A real series: half-hourly electricity demand](07_real_series.ipynb) · [index](00_index.ipynb) · [09 · The playground →](09_playground.ipynb)
 
 # %% [markdown]
 # # 08 · The chapter's exercises, answered and run
@@ -802,4 +804,6 @@ widgets.interactive_view(show_sample, {
 #    different are the chorales, and where do they start to differ?
 
 # %% [markdown]
-# <!-- nav --> [← 07 · A real series: half-hourly electricity demand](07_real_series.ipynb) · [index](00_index.ipynb) · [09 · The playground →](09_playground.ipynb)
+# <!-- nav -->
+#
+# [← 07 · A real series: half-hourly electricity demand](07_real_series.ipynb) · [index](00_index.ipynb) · [09 · The playground →](09_playground.ipynb)

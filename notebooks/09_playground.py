@@ -14,7 +14,9 @@
 # ---
 
 # %% [markdown]
-# <!-- nav --> [← 08 · The chapter's exercises, answered and run](08_exercises.ipynb) · [index](00_index.ipynb)
+# <!-- nav -->
+#
+# [← 08 · The chapter's exercises, answered and run](08_exercises.ipynb) · [index](00_index.ipynb)
 
 # %% [markdown]
 # # 09 · The playground
@@ -130,4 +132,6 @@ app.view
 #   beat it has not learned the task yet.
 
 # %% [markdown]
-# <!-- nav --> [← 08 · The chapter's exercises, answered and run](08_exercises.ipynb) · [index](00_index.ipynb)
+# <!-- nav -->
+#
+# [← 08 · The chapter's exercises, answered and run](08_exercises.ipynb) · [index](00_index.ipynb)
