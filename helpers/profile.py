@@ -81,7 +81,7 @@ PROFILES: dict[str, Profile] = {
     # Quick: about 1/3 of the data and half the epochs; enough optimisation steps for the
     # linear model to beat the naive forecast, so the notebook's claims can be checked.
     "quick": Profile("quick", n_series=3_000, n_train=2_100, n_valid=600, epochs=10,
-                     heavy_epochs=6, remedy_epochs=4, n_eval=200, widget_train=500,
+                     heavy_epochs=6, remedy_epochs=3, n_eval=200, widget_train=500,
                      widget_epochs=1, xla=False),
 }
 

@@ -159,7 +159,7 @@ assert np.nanmax(outputs["tanh"]) <= 1.0  # bounded
 # We now train notebook 03's seq-to-seq task (50 steps in; at every step, the next 10
 # values out; judged on the last step) with each remedy. The reference is notebook 03's
 # plain model: two `SimpleRNN(20)` layers (tanh) and a `TimeDistributed(Dense(10))`
-# head, Adam with learning rate 0.01. Each run takes the book's 20 epochs (4 in the quick
+# head, Adam with learning rate 0.01. Each run takes the book's 20 epochs (3 in the quick
 # profile, where the tests only check that the code runs and the curves stay finite).
 
 # %%

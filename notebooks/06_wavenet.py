@@ -364,7 +364,7 @@ if P.name == "full":
 # computes all steps at once, as one large matrix product. Both do work proportional to
 # the sequence length, but the recurrent layer pays a fixed cost per step, and on long
 # sequences that cost dominates. We measure it on series of 50, 250 and 1,000 steps (in
-# the quick profile, 50 and 400), generated at the same pace as our usual series
+# the quick profile, 50 and 250), generated at the same pace as our usual series
 # (`time_step=1/59`, so longer series simply go on), each with its 10-value targets at
 # every step.
 #
@@ -377,7 +377,7 @@ if P.name == "full":
 # it had not finished after six minutes in a trial run on this machine.
 
 # %%
-LENGTHS = (50, 250, 1000) if P.name == "full" else (50, 400)
+LENGTHS = (50, 250, 1000) if P.name == "full" else (50, 250)
 BUDGET = 10 if P.name == "full" else 3  # seconds of training per model and length
 
 
