@@ -42,7 +42,8 @@ app: install
 	$(BIN)/voila notebooks/09_playground.ipynb --no-browser --port=$(APP_PORT)
 
 # `make test` and `make run` run two jobs at a time (JOBS=1 / RUN_JOBS=1: one at a time)
-# through helpers/schedule.py: TensorFlow runs each op on one thread on a CPU here, so one
+# through helpers/schedule.py: TensorFlow runs each op on one thread on a CPU here, and
+# side by side each job's independent ops one at a time (TF_NUM_INTEROP_THREADS=1), so one
 # notebook keeps about one core busy. A notebook that reads what another records in
 # results/ waits for it (helpers.schedule.AFTER); each job's output is printed when it
 # ends. Two at a time, each notebook runs slower (by a quarter to three quarters) than

@@ -91,6 +91,16 @@ def test_make_jobs_covers_every_notebook_and_both_suites():
     schedule.check(test_jobs)
 
 
+def test_side_by_side_jobs_run_their_independent_ops_on_one_thread():
+    assert schedule.job_env("test", 2, environ={}) == {
+        "COURSE_PROFILE": "quick", "TF_NUM_INTEROP_THREADS": "1"}
+    assert schedule.job_env("run", 1, environ={}) == {"COURSE_PROFILE": "full"}
+    mine = {"TF_NUM_INTEROP_THREADS": "2"}  # a setting of the user's own is kept
+    assert "TF_NUM_INTEROP_THREADS" not in schedule.job_env("run", 2, environ=mine)
+    with pytest.raises(ValueError, match="kind must be"):
+        schedule.job_env("bench", 2)
+
+
 def test_a_long_job_does_not_take_the_slot_that_a_more_urgent_job_needs():
     jobs = {j.name: j for j in (
         _job("root", expected=50), _job("left", after=["root"], expected=300),
