@@ -353,7 +353,7 @@ if P.name == "full":
 # %% [markdown]
 # With the same dilation rates, the full WaveNet cuts the simplified one's error by
 # about a sixth (0.0049 against 0.0058 in the full profile), for about three times the
-# parameters and a little over twice the training time (114 s against 49 s). The learning curves show that this is
+# parameters and a little over twice the training time (113 s against 52 s). The learning curves show that this is
 # not the luck of the last epoch: the full model is ahead after every epoch (20 of 20). It
 # lands between notebook 03's `SimpleRNN` model and notebook 05's gated recurrent
 # models; on these short series, with this budget, the LSTM stays the best.
@@ -372,13 +372,17 @@ if P.name == "full":
 # the **same training time**, and we record the time one training step takes, the time
 # of the first step (which also builds TensorFlow's graph of the model), and the
 # last-step MSE reached. XLA is off here: it would compile a new program for every
-# length. We stop at 1,000 steps because of the GRU's first step: building the graph of
-# its loop takes longer the longer the sequence (see the printout), and for 5,000 steps
-# it had not finished after six minutes in a trial run on this machine.
+# length. The GRU model's output layer is written `Dense(10)`, which notebook 03 showed
+# is the same layer as `TimeDistributed(Dense(10))`. This matters here: when the number
+# of steps is known, `TimeDistributed` adds one small matrix product per step to the
+# graph. An earlier version of this notebook used it: on 1,000-step series the GRU's
+# training step took 1.7 s instead of the 0.8 s below, and its first step 63 s instead
+# of 9 s, a cost of the wrapper, not of recurrence. We stop at 1,000 steps: at 5,000, one
+# GRU training step took about 14 s in a trial run, more than the whole budget.
 
 # %%
 LENGTHS = (50, 250, 1000) if P.name == "full" else (50, 250)
-BUDGET = 10 if P.name == "full" else 3  # seconds of training per model and length
+BUDGET = 10 if P.name == "full" else 2  # seconds of training per model and length
 
 
 class TimeBudget(keras.callbacks.Callback):
@@ -413,7 +417,7 @@ def gru_model():
         keras.Input(shape=(None, 1)),
         keras.layers.GRU(20, return_sequences=True),
         keras.layers.GRU(20, return_sequences=True),
-        keras.layers.TimeDistributed(keras.layers.Dense(P.ahead))])
+        keras.layers.Dense(P.ahead)])  # the same as TimeDistributed(Dense), but one op
 
 
 def run_on_length(build, length):
@@ -476,16 +480,16 @@ if P.name == "full":  # and on the longest series its error is several times low
 
 # %% [markdown]
 # In the full profile, going from 50 to 1,000 steps multiplied the GRU's time per
-# training step by about 33 (51 ms to 1,678 ms) and the WaveNet's by about 5 (16 to 84
+# training step by about 19 (43 ms to 802 ms) and the WaveNet's by about 6 (11 to 62
 # ms): a WaveNet step at 50 steps is partly fixed overhead, and its convolutions then
 # process the extra steps in parallel, while each GRU step is a small matrix product
-# that must wait for the previous one. The GRU's first step, which builds the graph of
-# its loop, grew from 7 s to 63 s; the WaveNet's stayed between 4.4 and 5.3 s. With the
-# same 10 seconds, the WaveNet made 96 training steps on the 1,000-step series where
-# the GRU made 7, and its error there is about four and a half times lower (0.0202
-# against 0.0911). Ten seconds is a short budget: in this run, even on the 50-step series
-# the GRU, with 194 steps to the WaveNet's 478, was still behind (0.0244 against 0.0133;
-# how many steps fit in 10 s depends on the machine, so that order can change), while
+# that must wait for the previous one. Building the graph (the first step) took both
+# models between 3 and 9 s at every length. With the same 10 seconds, the WaveNet made
+# 145 training steps on the 1,000-step series where the GRU made 13, and its error there
+# is almost four times lower (0.0144 against 0.0536). Ten seconds is a short budget: in
+# this run, even on the 50-step series the GRU, with 219 steps to the WaveNet's 657, was
+# still behind (0.0270 against 0.0146; how many steps fit in 10 s depends on the machine,
+# so that order can change), while
 # after 20 full epochs it is well ahead (notebook 05: 0.0031 against section 2's 0.0058).
 # The longer the series, the more the cost per step decides. This is the practical
 # reason WaveNet-like models won on audio, where one second of sound is 16,000 steps.
@@ -772,12 +776,12 @@ else:  # quick runs are short: only check that more fresh data helped
     assert dense_fresh["curve"][-1, 2] < dense_fresh["curve"][0, 2]
 
 # %% [markdown]
-# In the full profile, fed 4 million fresh series (98 s of training), the dense
+# In the full profile, fed 4 million fresh series (89 s of training), the dense
 # network reached 0.00105 on the one-step task and 0.00127 on the 10th step: within 10 %
 # of the oracle (0.00095 and 0.00114), and less than half the error of the chapter's
 # best models (0.0026 and 0.0024). The CNN reached 0.00147 and 0.00232 on 1 million
-# series (100 s). The dense network on the chapter's 7,000 series ended at 0.00134 and
-# 0.00201 after 100 epochs (31 s).
+# series (83 s). The dense network on the chapter's 7,000 series ended at 0.00134 and
+# 0.00201 after 100 epochs (29 s).
 #
 # Two lessons, and neither is about architecture:
 #
