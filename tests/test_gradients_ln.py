@@ -81,7 +81,7 @@ def test_ln_cell_trains_saves_and_reloads(tmp_path):
     training.set_seed(0)
     model = keras.Sequential([keras.Input((None, 1)),
                               keras.layers.RNN(LNSimpleRNNCell(5), return_sequences=True),
-                              keras.layers.TimeDistributed(keras.layers.Dense(10))])
+                              keras.layers.Dense(10)])
     result = training.train(model, splits.X_train[:64], splits.y_train[:64],
                             splits.X_valid[:32], splits.y_valid[:32], name="ln",
                             notebook="t", epochs=1, progress=False, record=False)
