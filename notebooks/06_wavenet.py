@@ -353,8 +353,9 @@ if P.name == "full":
 # %% [markdown]
 # With the same dilation rates, the full WaveNet cuts the simplified one's error by
 # about a sixth (0.0049 against 0.0058 in the full profile), for about three times the
-# parameters and a little over twice the training time (113 s against 52 s). The learning curves show that this is
-# not the luck of the last epoch: the full model is ahead after every epoch (20 of 20). It
+# parameters and a little over twice the training time (113 s against 52 s). The
+# learning curves show that this is not the luck of the last epoch: the full model is
+# ahead after every epoch (20 of 20). It
 # lands between notebook 03's `SimpleRNN` model and notebook 05's gated recurrent
 # models; on these short series, with this budget, the LSTM stays the best.
 #
@@ -467,7 +468,7 @@ growth = {name: long_runs[name, LENGTHS[-1]]["step_s"] / long_runs[name, LENGTHS
           for name in ("GRU", "WaveNet")}
 print(f"time per step, {LENGTHS[-1]:,} steps against {LENGTHS[0]}: "
       + ", ".join(f"{name} x{g:.0f}" for name, g in growth.items()))
-# from 50 to 1,000 steps the WaveNet's time grows far slower (x6 against x15 to x22 in
+# from 50 to 1,000 steps the WaveNet's time grows far slower (x6-x7 against x15-x24 in
 # runs here, beside another notebook or not); from 50 to 250 (quick) the gap is narrower
 assert growth["WaveNet"] < growth["GRU"] / (1.5 if P.name == "full" else 1)
 longest = LENGTHS[-1]
