@@ -14,8 +14,9 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-IMAGES_DIR = ROOT / "images"
+from helpers.results import ROOT, WORK_DIR
+
+IMAGES_DIR = WORK_DIR / "images"
 
 INPUT_COLOR = "#333333"
 TARGET_COLOR = "#2ca02c"

@@ -4,15 +4,24 @@
 split 7,000 / 2,000 / 1,000 and its 20 epochs. ``COURSE_PROFILE=quick`` is what the
 tests run: fewer series and epochs, through exactly the same code. Notebooks never
 hard-code a size or an epoch count; they read them from :data:`PROFILE`.
+
+A second variable, ``COURSE_SEED`` (default 42), is the one seed every notebook derives
+its data, weights and shuffling from (:attr:`Profile.seed`, :meth:`Profile.seed_for`).
+Every claim a notebook asserts must hold whatever its value: ``make seeds`` runs the
+notebooks with several (:mod:`helpers.seeds`).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 ENV_VAR = "COURSE_PROFILE"
 DEFAULT = "full"
+SEED_VAR = "COURSE_SEED"
+DEFAULT_SEED = 42
+MAX_SEED = 2**31 - 1
+"""Keras and NumPy accept any seed below 2**32; derived seeds add small offsets to it."""
 
 
 @dataclass(frozen=True)
@@ -40,7 +49,8 @@ class Profile:
     ahead: int = 10
     """Forecast horizon of the multi-step notebooks."""
     batch_size: int = 32
-    seed: int = 42
+    seed: int = DEFAULT_SEED
+    """The run's seed (``$COURSE_SEED``): data, initial weights and shuffling derive from it."""
     n_eval: int = 500
     """Fresh series used by interactive widgets to estimate an MSE."""
     widget_train: int = 2_000
@@ -58,11 +68,26 @@ class Profile:
             value = getattr(self, field)
             if not isinstance(value, int) or value <= 0:
                 raise ValueError(f"Profile.{field} must be a positive int, got {value!r}")
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) \
+                or not 0 <= self.seed <= MAX_SEED:
+            raise ValueError(f"Profile.seed must be an int from 0 to {MAX_SEED}, "
+                             f"got {self.seed!r}")
         if self.n_train + self.n_valid >= self.n_series:
             raise ValueError(
                 f"Profile n_train + n_valid ({self.n_train} + {self.n_valid}) must leave "
                 f"series for the test set (n_series={self.n_series})"
             )
+
+    def seed_for(self, offset: int) -> int:
+        """The seed of one of a notebook's streams: ``seed + offset``.
+
+        A notebook that needs several independent random streams (training series,
+        validation series, a demo) gives each its own small ``offset``, so that all of
+        them change together with ``$COURSE_SEED`` and none is a literal.
+        """
+        if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset < 10_000:
+            raise ValueError(f"offset must be an int from 0 to 9999, got {offset!r}")
+        return (self.seed + offset) % (MAX_SEED + 1)
 
     @property
     def n_test(self) -> int:
@@ -72,7 +97,7 @@ class Profile:
         return (
             f"{self.name}: {self.n_series:,} series "
             f"({self.n_train:,} train / {self.n_valid:,} valid / {self.n_test:,} test), "
-            f"{self.n_steps} steps, {self.epochs} epochs"
+            f"{self.n_steps} steps, {self.epochs} epochs, seed {self.seed}"
         )
 
 
@@ -86,8 +111,25 @@ PROFILES: dict[str, Profile] = {
 }
 
 
-def get_profile(name: str | None = None) -> Profile:
-    """Return the profile called ``name``, or the one selected by ``$COURSE_PROFILE``."""
+def seed_from_env(environ=None) -> int:
+    """The seed set by ``$COURSE_SEED`` (42 when unset or empty)."""
+    environ = os.environ if environ is None else environ
+    text = environ.get(SEED_VAR, "").strip()
+    if not text:
+        return DEFAULT_SEED
+    try:
+        seed = int(text)
+    except ValueError:
+        raise ValueError(f"{SEED_VAR} must be a whole number from 0 to {MAX_SEED}, "
+                         f"got {text!r}") from None
+    if not 0 <= seed <= MAX_SEED:
+        raise ValueError(f"{SEED_VAR} must be from 0 to {MAX_SEED}, got {seed}")
+    return seed
+
+
+def get_profile(name: str | None = None, *, seed: int | None = None) -> Profile:
+    """Return the profile called ``name`` (default ``$COURSE_PROFILE``) with its seed set
+    to ``seed`` (default ``$COURSE_SEED``, else 42)."""
     if name is None:
         name = os.environ.get(ENV_VAR, "").strip() or DEFAULT
     if not isinstance(name, str):
@@ -98,7 +140,8 @@ def get_profile(name: str | None = None) -> Profile:
             f"unknown run profile {name!r} (from {ENV_VAR}); expected one of "
             f"{sorted(PROFILES)}"
         )
-    return PROFILES[key]
+    seed = seed_from_env() if seed is None else seed
+    return replace(PROFILES[key], seed=seed)
 
 
 PROFILE: Profile = get_profile()

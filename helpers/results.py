@@ -11,6 +11,7 @@ Quick-profile records go to ``results/quick/``, which git ignores.
 from __future__ import annotations
 
 import argparse
+import os
 import json
 import re
 from collections.abc import Iterable
@@ -21,7 +22,12 @@ from pathlib import Path
 from helpers.profile import PROFILE
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS_DIR = ROOT / "results"
+WORK_VAR = "COURSE_WORK_DIR"
+WORK_DIR = Path(os.environ.get(WORK_VAR, "").strip() or ROOT).resolve()
+"""Where a run writes: ``results/``, ``logs/`` and ``images/`` below it. The repository
+by default; ``make seeds`` points ``$COURSE_WORK_DIR`` at a scratch folder per seed, so a
+sweep never touches the committed results."""
+RESULTS_DIR = WORK_DIR / "results"
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 
 

@@ -70,6 +70,8 @@ class Job:
     command: list[str]
     after: tuple[str, ...] = ()
     expected: float = 60.0
+    env: Mapping[str, str] | None = None
+    """Variables added to this job's environment (over ``run_jobs``' ``env``)."""
 
 
 def notebook_names() -> list[str]:
@@ -142,11 +144,14 @@ def holds_back(candidate: str, jobs: Mapping[str, Job], pending: Sequence[str],
 
 
 def run_jobs(jobs: Mapping[str, Job], n_parallel: int = 2, *, log=print,
-             env: Mapping[str, str] | None = None) -> dict[str, int]:
+             env: Mapping[str, str] | None = None, keep_going: bool = False
+             ) -> dict[str, int]:
     """Run ``jobs`` (``n_parallel`` at a time); return each job's exit status.
 
-    A job whose prerequisites failed is not run (status -1). Output goes to a temporary
-    file per job and is printed through ``log`` when the job ends.
+    A job whose prerequisites failed is not run (status -1), unless ``keep_going``: then
+    it runs once they have ended, whatever their status (a seed sweep wants every
+    notebook's verdict). Output goes to a temporary file per job and is printed through
+    ``log`` when the job ends.
     """
     if isinstance(n_parallel, bool) or not isinstance(n_parallel, int) or n_parallel < 1:
         raise ValueError(f"n_parallel must be an int >= 1, got {n_parallel!r}")
@@ -161,7 +166,8 @@ def run_jobs(jobs: Mapping[str, Job], n_parallel: int = 2, *, log=print,
     while pending or running:
         for name in list(pending):
             job = jobs[name]
-            if any(status.get(dep, 0) != 0 for dep in job.after if dep in status):
+            if not keep_going and any(status.get(dep, 0) != 0
+                                      for dep in job.after if dep in status):
                 pending.remove(name)
                 status[name] = -1
                 log(f"[{name}] not run: {', '.join(d for d in job.after if status.get(d))} "
@@ -176,7 +182,8 @@ def run_jobs(jobs: Mapping[str, Job], n_parallel: int = 2, *, log=print,
                 pending.remove(name)
                 out = tempfile.TemporaryFile(mode="w+")
                 proc = subprocess.Popen(job.command, stdout=out, stderr=subprocess.STDOUT,
-                                        cwd=ROOT, env={**os.environ, **(env or {})})
+                                        cwd=ROOT, env={**os.environ, **(env or {}),
+                                                             **(job.env or {})})
                 running[name] = (proc, out, time.perf_counter())
                 log(f"[{name}] started at {time.strftime('%H:%M:%S')}")
         time.sleep(0.2)
