@@ -2,7 +2,8 @@
 #   make lab    create .venv if needed, install, open JupyterLab on notebooks/
 #   make test   same set-up, then unit tests, pairing tests and every notebook (quick profile)
 # More: make run (execute the notebooks in the full profile, outputs written back),
-#       make results (make run, then results/RESULTS.md), make app (the playground as a
+#       make results (make run, then results/RESULTS.md), make seeds (every notebook once
+#       per seed, SEEDS="42 7 123 2026": results/SEEDS.md), make app (the playground as a
 #       web page, Voila on http://localhost:8866), make nav (the notebooks' previous/
 #       index/next links and notebooks/00_index), make bench (plain Keras vs the course's
 #       way on the book's models: results/BENCH.md), make test-browser, make clean.
@@ -18,10 +19,10 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: help install lab app nav bench test test-unit test-notebooks test-browser run results clean
+.PHONY: help install lab app nav bench seeds test test-unit test-notebooks test-browser run results clean
 
 help:
-	@sed -n '1,9p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,10p' Makefile | sed 's/^# \{0,1\}//'
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
@@ -77,6 +78,19 @@ nav: install
 # The book's 11 models trained plainly and the course's way (about 25 min on 2 cores).
 bench: install
 	$(BIN)/python -m helpers.bench
+
+# The seed sweep: every notebook once per seed ($$COURSE_SEED), two at a time, in scratch
+# copies under logs/seeds/ (the committed notebooks and results/full are not touched). A
+# failing notebook does not stop it. Report: results/SEEDS.md (SEEDS_PROFILE=quick:
+# results/SEEDS-quick.md). Some notebooks only: make seeds SEEDS="7" SEEDS_NOTEBOOKS="03 04".
+SEEDS ?= 42 7 123 2026
+SEEDS_PROFILE ?= full
+SEEDS_NOTEBOOKS ?=
+seeds: install
+	@start=$$(date +%s); \
+	$(BIN)/python -m helpers.seeds --seeds "$(SEEDS)" --profile $(SEEDS_PROFILE) \
+		--jobs $(RUN_JOBS) $(if $(SEEDS_NOTEBOOKS),--notebooks $(SEEDS_NOTEBOOKS)); \
+	status=$$?; echo "make seeds: $$(( $$(date +%s) - start )) s"; exit $$status
 
 run: install
 	@start=$$(date +%s); \

@@ -300,9 +300,9 @@ print(f"{video_classifier.count_params():,} parameters")
 
 # %%
 SK = sketches.get_settings()  # sizes and epochs of this exercise for the active profile
-train_inks, train_labels, class_names = sketches.make_sketches(SK.n_train, seed=1)
-valid_inks, valid_labels, _ = sketches.make_sketches(SK.n_valid, seed=2)
-test_inks, test_labels, _ = sketches.make_sketches(SK.n_test, seed=3)
+train_inks, train_labels, class_names = sketches.make_sketches(SK.n_train, seed=P.seed_for(1))
+valid_inks, valid_labels, _ = sketches.make_sketches(SK.n_valid, seed=P.seed_for(2))
+test_inks, test_labels, _ = sketches.make_sketches(SK.n_test, seed=P.seed_for(3))
 print(f"{len(train_inks):,} / {len(valid_inks):,} / {len(test_inks):,} sketches of "
       f"{len(class_names)} classes: {', '.join(class_names)}")
 print("points per sketch:", min(map(len, train_inks)), "to", max(map(len, train_inks)))
