@@ -18,8 +18,12 @@ from numbers import Real
 import numpy as np
 
 from helpers.data import _positive_int, generate_time_series, one_step
+from helpers.profile import PROFILE
 
 Forecaster = Callable[[np.ndarray], np.ndarray]
+
+SEED_OFFSET = 1982
+"""Offset of :func:`compare_on_fresh_series`' default seed from the run's seed."""
 
 
 def naive_forecast(X: np.ndarray, ahead: int = 1) -> np.ndarray:
@@ -74,7 +78,7 @@ def compare_on_fresh_series(
     series_index: int = 0,
     n_series: int = 500,
     n_steps: int = 50,
-    seed: int = 2024,
+    seed: int | None = None,
 ) -> Comparison:
     """Forecast fresh series at a given noise level with the naive forecast and ``models``.
 
@@ -82,7 +86,8 @@ def compare_on_fresh_series(
     ``[batch, 1]`` (for a Keras model: ``lambda X: model.predict(X, verbose=0)``). The
     series are the same for every noise level (same seed): only the noise is rescaled.
     Returns the ``series_index``-th series with every forecast, and each model's MSE over
-    the ``n_series`` series.
+    the ``n_series`` series. ``seed`` defaults to ``PROFILE.seed_for(SEED_OFFSET)``
+    (2024 with the default run seed, 42), so the series change with ``$COURSE_SEED``.
     """
     if not isinstance(models, Mapping):
         raise TypeError(f"models must be a mapping of name -> forecast function, got "
@@ -96,6 +101,7 @@ def compare_on_fresh_series(
     if not 0 <= series_index < n_series:
         raise ValueError(f"series_index must be in [0, {n_series}), got {series_index}")
 
+    seed = PROFILE.seed_for(SEED_OFFSET) if seed is None else seed
     series = generate_time_series(n_series, n_steps + 1, seed=seed, noise=noise)
     X, y = one_step(series, n_steps)
     result = Comparison(x=X[series_index, :, 0], y=float(y[series_index, 0]),
@@ -128,6 +134,8 @@ def chain_forecasts(predict: Forecaster, X: np.ndarray, total: int) -> np.ndarra
         raise TypeError(f"X must be a NumPy array, got {type(X).__name__}")
     if X.ndim != 3 or X.shape[-1] != 1:
         raise ValueError(f"X must have shape [batch, time steps, 1], got {X.shape}")
+    if X.shape[1] == 0:  # window[:, -0:] would keep the whole, growing window
+        raise ValueError(f"X must have at least one time step, got shape {X.shape}")
     total = _positive_int("total", total)
     n_batch, n_steps = X.shape[:2]
     window = X.astype(np.float32, copy=True)

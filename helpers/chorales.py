@@ -362,10 +362,11 @@ class ChoraleSplits(NamedTuple):
 
 
 def split(chorales: Sequence[np.ndarray], names: Sequence[str] | None = None, *,
-          valid: float = 0.1, test: float = 0.1, seed: int = 42) -> ChoraleSplits:
+          valid: float = 0.1, test: float = 0.1, seed: int | None = None) -> ChoraleSplits:
     """Split whole chorales into train / valid / test, the same way for the same inputs.
 
-    The chorales are shuffled with ``seed`` and the valid and test sets each get
+    The chorales are shuffled with ``seed`` (default: the run's seed,
+    :attr:`helpers.profile.Profile.seed`) and the valid and test sets each get
     ``ceil(fraction * n)`` chorales (at least one), so no chorale straddles two sets.
     """
     chorales = list(chorales)
@@ -377,7 +378,7 @@ def split(chorales: Sequence[np.ndarray], names: Sequence[str] | None = None, *,
         if isinstance(fraction, bool) or not isinstance(fraction, Real) \
                 or not 0 < fraction < 0.5:
             raise ValueError(f"{arg} must be a fraction in (0, 0.5), got {fraction!r}")
-    seed = _non_negative_int("seed", seed)
+    seed = PROFILE.seed if seed is None else _non_negative_int("seed", seed)
     n = len(chorales)
     n_valid, n_test = max(1, math.ceil(valid * n)), max(1, math.ceil(test * n))
     if n_valid + n_test >= n:

@@ -10,13 +10,28 @@ use them to redraw a stack as its settings change.
   512 (ten layers) that is 1,024 steps.
 - A layer mapping ``c_in`` channels to ``c_out`` filters has ``k c_in c_out + c_out``
   weights, whatever its dilation rate.
+- :func:`forward_cost` counts what a model spends on one series, whatever the machine:
+  multiply-adds, and the operations that must run one after another (a recurrent layer
+  adds one per time step, a convolution one per layer). Notebooks 05, 06 and 09 assert
+  speed claims on these counts and only show the wall-clock times.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from math import prod
+from typing import NamedTuple
 
 from helpers.data import _positive_int
+
+MAX_LAYERS = 30
+"""Most layers in one run of doubling rates: the last rate is then 2**29, and the stack
+already sees a billion steps (the course's stacks have at most ten layers)."""
+MAX_REPEATS = 100
+"""Most repeats of a run of doubling rates in :func:`doubling_rates`."""
+MAX_INPUT_STEPS = 2**16
+"""Largest receptive field :func:`input_steps` lists step by step (65,536 steps; the
+course draws stacks that see at most a few thousand)."""
 
 
 def _rates(dilation_rates) -> tuple[int, ...]:
@@ -29,9 +44,12 @@ def _rates(dilation_rates) -> tuple[int, ...]:
 
 
 def doubling_rates(n_layers: int, *, repeats: int = 1) -> tuple[int, ...]:
-    """WaveNet's rates: 1, 2, 4, ..., 2**(n_layers - 1), the whole run ``repeats`` times."""
-    n_layers = _positive_int("n_layers", n_layers)
-    repeats = _positive_int("repeats", repeats)
+    """WaveNet's rates: 1, 2, 4, ..., 2**(n_layers - 1), the whole run ``repeats`` times.
+
+    At most :data:`MAX_LAYERS` layers and :data:`MAX_REPEATS` repeats.
+    """
+    n_layers = _positive_int("n_layers", n_layers, at_most=MAX_LAYERS)
+    repeats = _positive_int("repeats", repeats, at_most=MAX_REPEATS)
     return tuple(2 ** i for i in range(n_layers)) * repeats
 
 
@@ -63,12 +81,67 @@ def stack_params(kernel_size: int, dilation_rates: Sequence[int], filters: int, 
 def input_steps(kernel_size: int, dilation_rates: Sequence[int], output_step: int) -> list[int]:
     """The input steps (sorted) that output ``output_step`` of a causal stack reads.
 
-    Steps before 0 are the causal zero padding and are left out.
+    Steps before 0 are the causal zero padding and are left out. The stack's receptive
+    field may be at most :data:`MAX_INPUT_STEPS` steps (the list would fill the memory).
     """
     kernel_size = _positive_int("kernel_size", kernel_size)
     if isinstance(output_step, bool) or not isinstance(output_step, int) or output_step < 0:
         raise ValueError(f"output_step must be an int >= 0, got {output_step!r}")
+    rates = _rates(dilation_rates)
+    field = receptive_field(kernel_size, rates)
+    if field > MAX_INPUT_STEPS:
+        raise ValueError(f"kernel_size={kernel_size} with these dilation_rates gives a "
+                         f"receptive field of {field:,} steps; input_steps lists at most "
+                         f"{MAX_INPUT_STEPS:,}")
     steps = {output_step}
-    for d in reversed(_rates(dilation_rates)):
-        steps = {s - j * d for s in steps for j in range(kernel_size)}
-    return sorted(s for s in steps if s >= 0)
+    for d in reversed(rates):  # a step below 0 stays below: drop it at once
+        steps = {s - j * d for s in steps for j in range(kernel_size) if s - j * d >= 0}
+    return sorted(steps)
+
+
+class Cost(NamedTuple):
+    """What one forward pass over one series costs, whatever the machine."""
+
+    multiply_adds: int
+    """Multiply-adds of the layers' matrix products (element-wise gates left out)."""
+    sequential_ops: int
+    """Operations that must run one after another: each layer is one, except a recurrent
+    layer, which is one per time step (step ``t`` needs the state of step ``t - 1``)."""
+
+
+def forward_cost(model, n_steps: int) -> Cost:
+    """Multiply-adds and sequential operations of ``model`` on one series of ``n_steps``.
+
+    ``model`` is a chain of Keras layers (``Sequential``, or a functional model without
+    branches) of ``Dense``, ``Conv1D``, recurrent layers (``SimpleRNN``, ``LSTM``,
+    ``GRU``, ``RNN(cell)``), ``TimeDistributed`` and weightless layers (``Flatten``,
+    ``Dropout``, ...). A layer with a kernel spends ``kernel.size`` multiply-adds at each
+    output position (a ``Conv1D`` output step, a ``Dense`` applied to every step); a
+    recurrent layer spends those of its kernel and recurrent kernel at every input step,
+    one step after the other. Both counts are properties of the model, not of the
+    hardware: a GPU or a busy laptop changes how long they take, not what they are.
+    """
+    n_steps = _positive_int("n_steps", n_steps)
+    if n_steps > 10_000_000:
+        raise ValueError(f"n_steps must be at most 10,000,000, got {n_steps:,}")
+    shape = (1, n_steps, model.input_shape[-1])
+    multiply_adds = sequential_ops = 0
+    for layer in model.layers:
+        if type(layer).__name__ == "InputLayer":
+            continue
+        for side in ("input", "output"):
+            if isinstance(getattr(layer, side), (list, tuple, dict)):
+                raise ValueError(f"forward_cost counts chains of layers; layer {layer.name!r} "
+                                 f"has several {side}s")
+        inner = getattr(layer, "layer", layer)  # TimeDistributed: the wrapped layer
+        cell = getattr(inner, "cell", None)
+        out_shape = tuple(layer.compute_output_shape(shape))
+        if cell is not None:  # a recurrent layer: one matrix product per step, in order
+            per_step = sum(prod(w.shape) for w in (cell.kernel, cell.recurrent_kernel))
+            multiply_adds += shape[1] * per_step
+            sequential_ops += shape[1]
+        elif getattr(inner, "kernel", None) is not None:
+            multiply_adds += prod(out_shape[1:-1]) * prod(inner.kernel.shape)
+            sequential_ops += 1
+        shape = out_shape
+    return Cost(int(multiply_adds), int(sequential_ops))

@@ -34,11 +34,14 @@ TargetKind = Literal["one_step", "vector", "sequence"]
 TARGET_KINDS: tuple[str, ...] = ("one_step", "vector", "sequence")
 
 
-def _positive_int(name: str, value: object) -> int:
+def _positive_int(name: str, value: object, *, at_most: int | None = None) -> int:
+    """``value`` as an int >= 1 (and <= ``at_most`` when given), else an error naming it."""
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise TypeError(f"{name} must be an int, got {type(value).__name__} ({value!r})")
     if value <= 0:
         raise ValueError(f"{name} must be a positive int, got {value}")
+    if at_most is not None and value > at_most:
+        raise ValueError(f"{name} must be at most {at_most:,}, got {value:,}")
     return int(value)
 
 
@@ -48,6 +51,24 @@ def _non_negative_int(name: str, value: object) -> int:
     if value < 0:
         raise ValueError(f"{name} must be >= 0, got {value}")
     return int(value)
+
+
+def _finite_array(name: str, array: object) -> np.ndarray:
+    """``array`` as a NumPy array of numbers, none of them NaN or infinite.
+
+    A NaN or an infinity in a model's inputs or targets spreads to every weight in one
+    training step, and to every loss after it: better to say where it is at once.
+    """
+    array = np.asarray(array)
+    if not (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_):
+        raise TypeError(f"{name} must hold numbers, got dtype {array.dtype}")
+    bad = ~np.isfinite(array)
+    if bad.any():
+        where = tuple(int(i) for i in np.argwhere(bad)[0])
+        raise ValueError(f"{name} must hold finite numbers, but {int(bad.sum()):,} of its "
+                         f"{array.size:,} values are NaN or infinite (the first, "
+                         f"{name}[{', '.join(map(str, where))}], is {array[where]})")
+    return array
 
 
 def _series_array(name: str, series: object) -> np.ndarray:

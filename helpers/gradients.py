@@ -2,7 +2,10 @@
 
 - :func:`input_gradient_norms`: for each time step t, the norm of the loss gradient with
   respect to the input x(t). In an unrolled RNN this is the error signal that reached
-  step t, so it shows gradients vanishing or exploding as they flow back in time.
+  step t, so it shows gradients vanishing or exploding as they flow back in time. It runs
+  a float64 copy of the model (:func:`in_float64`): an exploding gradient overflows
+  float32 (largest value 3.4e38) within a couple of hundred steps, and an overflow is
+  reported as an infinite norm (divergence), never as NaN.
 - :func:`parameter_gradients` / :func:`global_norm`: the gradients an optimizer would see.
 - :class:`GradientNormLogger`: a callback that records each layer's gradient norm after
   every epoch (and, given a log folder, writes them for TensorBoard).
@@ -17,6 +20,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from helpers.data import _finite_array
+
 
 def _check_batch(X, y) -> tuple[tf.Tensor, tf.Tensor]:
     if not isinstance(X, np.ndarray) or X.ndim != 3:
@@ -25,41 +30,108 @@ def _check_batch(X, y) -> tuple[tf.Tensor, tf.Tensor]:
     if not isinstance(y, np.ndarray) or len(y) != len(X):
         raise ValueError(f"y must be a NumPy array with one row per series of X "
                          f"({len(X)}), got {getattr(y, 'shape', type(y).__name__)}")
+    _finite_array("X", X)
+    _finite_array("y", y)
     return tf.constant(X, tf.float32), tf.constant(y, tf.float32)
 
 
-def input_gradient_norms(model: keras.Model, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+def _squared_error(output: tf.Tensor, y: tf.Tensor) -> tf.Tensor:
+    """``mean((output - y)**2)``, refusing a ``y`` that would broadcast against ``output``."""
+    if tuple(output.shape) != tuple(y.shape):
+        raise ValueError(f"y must have the model's output shape {tuple(output.shape)}, got "
+                         f"{tuple(y.shape)}: the difference would broadcast and the loss "
+                         f"would be wrong")
+    return tf.reduce_mean(tf.square(output - y))
+
+
+def _norms(values, axis) -> np.ndarray | float:
+    """Euclidean norms over ``axis`` in float64, scaled so that squaring cannot overflow.
+
+    A norm over values that are not all finite is ``inf``: what overflowed diverged.
+    """
+    values = np.asarray(values, np.float64)
+    if values.size == 0:
+        return np.sum(values, axis=axis)
+    finite = np.all(np.isfinite(values), axis=axis)
+    values = np.where(np.isfinite(values), values, 0.0)
+    largest = np.max(np.abs(values), axis=axis, keepdims=True)
+    scale = np.where(largest > 0, largest, 1.0)
+    with np.errstate(over="ignore"):  # a norm past 1.8e308 is inf: it overflowed
+        norms = np.squeeze(scale, axis=axis) * np.sqrt(np.sum(np.square(values / scale),
+                                                              axis=axis))
+    return np.where(finite, norms, np.inf)
+
+
+def in_float64(model: keras.Model) -> keras.Model:
+    """A copy of ``model`` that computes in float64, with the same weights.
+
+    Use it to measure values that overflow float32 (an exploding gradient passes 3.4e38
+    quickly): the copy's inputs and weights are all float64, so nothing is rounded back to
+    float32 on the way. Raises ``ValueError`` if a layer keeps float32 weights.
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
+    if all(w.dtype == "float64" for w in model.weights) and \
+            all(t.dtype == "float64" for t in model.inputs):
+        return model
+    inputs = [keras.Input(batch_shape=t.shape, dtype="float64") for t in model.inputs]
+    copy = keras.models.clone_model(
+        model, input_tensors=inputs if len(inputs) > 1 else inputs[0],
+        clone_function=lambda layer: layer.__class__.from_config(
+            {**layer.get_config(), "dtype": "float64"}))
+    if not all(w.dtype == "float64" for w in copy.weights):
+        raise ValueError(f"model {model.name!r} has a layer that keeps float32 weights "
+                         f"when asked for float64; measure it with dtype='float32'")
+    copy.set_weights([np.asarray(w, np.float64) for w in model.get_weights()])
+    return copy
+
+
+def input_gradient_norms(model: keras.Model, X: np.ndarray, y: np.ndarray,
+                         dtype: str = "float64") -> np.ndarray:
     """``||dL/dx(t)||`` for every time step t (norm over the batch), shape ``[steps]``.
 
-    ``L`` is the mean squared error of ``model(X)`` against ``y``.
+    ``L`` is the mean squared error of ``model(X)`` against ``y``, which must have the
+    shape of ``model(X)`` (``[batch, 1]`` for a one-step forecaster). It is computed in
+    ``dtype``: ``"float64"`` (default) runs :func:`in_float64` of the model, ``"float32"``
+    the model itself. A step whose gradient overflowed even so gets the norm ``inf`` (the
+    computation diverged there); the result never contains NaN.
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
+    if dtype not in ("float32", "float64"):
+        raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
+    X_t, y_t = _check_batch(X, y)
+    if dtype == "float64":
+        model = in_float64(model)
+        X_t, y_t = tf.cast(X_t, tf.float64), tf.cast(y_t, tf.float64)
+    with tf.GradientTape() as tape:
+        tape.watch(X_t)
+        loss = _squared_error(model(X_t), y_t)
+    return _norms(tape.gradient(loss, X_t).numpy(), axis=(0, 2))
+
+
+def parameter_gradients(model: keras.Model, X: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
+    """Gradients of the MSE loss with respect to every trainable weight (one batch).
+
+    ``y`` must have the shape of ``model(X)``.
     """
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
     X_t, y_t = _check_batch(X, y)
     with tf.GradientTape() as tape:
-        tape.watch(X_t)
-        loss = tf.reduce_mean(tf.square(model(X_t) - y_t))
-    grad = tape.gradient(loss, X_t).numpy()
-    return np.sqrt(np.sum(np.square(grad.astype(np.float64)), axis=(0, 2)))
-
-
-def parameter_gradients(model: keras.Model, X: np.ndarray, y: np.ndarray) -> list[np.ndarray]:
-    """Gradients of the MSE loss with respect to every trainable weight (one batch)."""
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
-    X_t, y_t = _check_batch(X, y)
-    with tf.GradientTape() as tape:
-        loss = tf.reduce_mean(tf.square(model(X_t, training=True) - y_t))
+        loss = _squared_error(model(X_t, training=True), y_t)
     return [g.numpy() for g in tape.gradient(loss, model.trainable_variables)]
 
 
 def global_norm(gradients) -> float:
     """The norm of all gradients taken together (what ``global_clipnorm`` limits)."""
-    return float(np.sqrt(sum(np.sum(np.square(np.asarray(g, np.float64))) for g in gradients)))
+    return float(_norms([_norms(g, axis=None) for g in gradients], axis=None))
 
 
 class GradientNormLogger(keras.callbacks.Callback):
     """After each epoch, record every layer's gradient norm on a fixed batch.
+
+    ``y`` must have the shape of the model's output on ``X`` (checked when training starts).
 
     ``norms[layer_name]`` is a list with one value per epoch. With ``log_dir``, the same
     values are written as TensorBoard scalars (``tensorboard --logdir <log_dir>``).
@@ -73,26 +145,29 @@ class GradientNormLogger(keras.callbacks.Callback):
         self._writer = None
 
     def on_train_begin(self, logs=None) -> None:
+        _squared_error(self.model(self.X[:1]), self.y[:1])  # y's shape, before any epoch
         if self.log_dir is not None:
             self._writer = tf.summary.create_file_writer(str(self.log_dir))
 
     def on_epoch_end(self, epoch, logs=None) -> None:
         with tf.GradientTape() as tape:
-            loss = tf.reduce_mean(tf.square(self.model(self.X, training=True) - self.y))
+            loss = _squared_error(self.model(self.X, training=True), self.y)
         variables = self.model.trainable_variables
         grads = tape.gradient(loss, variables)
         owner = {}
         for layer in self.model.layers:
             for variable in layer.trainable_variables:
                 owner[id(variable)] = layer.name
-        per_layer: dict[str, float] = defaultdict(float)
+        per_layer: dict[str, list[float]] = defaultdict(list)
         for variable, grad in zip(variables, grads):
-            if grad is not None:
-                per_layer[owner.get(id(variable), "other")] += float(tf.reduce_sum(grad**2))
-        for name, squared in per_layer.items():
-            self.norms[name].append(squared**0.5)
+            if grad is not None:  # each tensor's norm in float64, then the layer's
+                per_layer[owner.get(id(variable), "other")].append(
+                    float(_norms(grad.numpy(), axis=None)))
+        for name, tensor_norms in per_layer.items():
+            norm = float(_norms(tensor_norms, axis=None))
+            self.norms[name].append(norm)
             if self._writer is not None:
                 with self._writer.as_default():
-                    tf.summary.scalar(f"gradient_norm/{name}", squared**0.5, step=epoch)
+                    tf.summary.scalar(f"gradient_norm/{name}", norm, step=epoch)
         if self._writer is not None:
             self._writer.flush()

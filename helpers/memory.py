@@ -44,6 +44,9 @@ VALUE_VARIANCE = 1 / 3
 CELLS = ("SimpleRNN", "LSTM", "GRU")
 """Cells :func:`recurrent_layer` builds by name."""
 FILE_NAME = "memory_span.json"
+MAX_VALUES = 20_000_000
+"""Most time steps, ``n * (k + lead)``, in one :func:`recall_task` (its arrays then take
+about 400 MB; the course's largest, 2,000 sequences at lag 200, holds 410,000)."""
 
 
 @dataclass(frozen=True)
@@ -116,11 +119,15 @@ def recall_task(n: int, k: int, *, lead: int = LEAD, seed: int | None = None) ->
 
     ``X[..., 0]`` holds the values, ``X[..., 1]`` the marker; ``Y[i, t, 0]`` is
     ``X[i, marker[i], 0]`` from the marker on and 0 before it. The same ``seed`` gives
-    the same arrays.
+    the same arrays. At most :data:`MAX_VALUES` time steps in all, ``n * (k + lead)``.
     """
     n = _positive_int("n", n)
     k = _positive_int("k", k)
     lead = _positive_int("lead", lead)
+    if n * (k + lead) > MAX_VALUES:
+        raise ValueError(f"n * (k + lead) = {n:,} * {k + lead:,} time steps is more than the "
+                         f"{MAX_VALUES:,} a recall task may hold: use fewer sequences (n) "
+                         f"or a shorter lag (k)")
     if seed is not None:
         _non_negative_int("seed", seed)
     rng = np.random.default_rng(seed)

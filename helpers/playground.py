@@ -42,7 +42,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from helpers import data, memory, notebook_code, plots, realdata, results, training, widgets
-from helpers.data import _positive_int
+from helpers.data import _non_negative_int, _positive_int
 from helpers.profile import PROFILE, Profile
 
 
@@ -72,7 +72,9 @@ class Settings:
     max_seconds: float = 60.0
     """A run stops after the batch that passes this many seconds (then says so)."""
     batch_size: int = 32
-    seed: int = 42
+    seed: int = field(default_factory=lambda: PROFILE.seed)
+    """Seed of the data and the initial weights: by default the run's seed
+    (:attr:`helpers.profile.Profile.seed`, 42 unless ``$COURSE_SEED`` says otherwise)."""
     learning_rate: float = 1e-2
     """Adam's step size. Ten times Keras' default: with a few epochs on a few hundred
     series, 1e-3 leaves the linear model and the SimpleRNN far from converged (measured:
@@ -91,6 +93,7 @@ class Settings:
         for name in ("n_train", "n_valid", "epochs", "max_epochs", "batch_size",
                      "memory_lag", "real_window", "real_horizon", "real_stride"):
             _positive_int(f"Settings.{name}", getattr(self, name))
+        _non_negative_int("Settings.seed", self.seed)
         _learning_rate(self.learning_rate)
         _in_range("Settings.max_seconds", self.max_seconds, 1, 3600)
         if self.epochs > self.max_epochs:
@@ -385,6 +388,11 @@ rates 1, 2, 4, 8 (the book's is two). The linear model and the SimpleRNN have th
 fixed size."""
 
 SIZE_CONTROLS = ("units", "layers", "dropout")
+MAX_UNITS = 512
+"""Most units (or filters) per layer :func:`build_model` builds (the app's slider stops
+at 64): more would not train within a click's time, or fit in memory."""
+MAX_LAYERS = 8
+"""Most layers (WaveNets: runs of rates) :func:`build_model` stacks (the slider: 4)."""
 
 
 def _arch(arch: str) -> str:
@@ -415,10 +423,13 @@ def controls_used(arch: str) -> frozenset:
 
 def build_model(arch: str, *, task: str = "1-step", units: int = 20, layers: int = 2,
                 dropout: float = 0.0, settings: Settings | None = None) -> keras.Model:
-    """A fresh, uncompiled model of architecture ``arch`` shaped for ``task``."""
+    """A fresh, uncompiled model of architecture ``arch`` shaped for ``task``.
+
+    At most :data:`MAX_UNITS` units and :data:`MAX_LAYERS` layers.
+    """
     spec = ARCHITECTURES[_arch(arch)]
-    units = _positive_int("units", units)
-    layers = _positive_int("layers", layers)
+    units = _positive_int("units", units, at_most=MAX_UNITS)
+    layers = _positive_int("layers", layers, at_most=MAX_LAYERS)
     dropout = _in_range("dropout", dropout, 0, 0.9)
     return spec.build(task_shape(task, settings), units, layers, dropout)
 

@@ -23,6 +23,7 @@ import keras
 import numpy as np
 import pandas as pd
 
+from helpers.data import _finite_array
 from helpers.profile import PROFILE
 
 DAY = 48
@@ -82,6 +83,23 @@ def _series(name: str, values) -> np.ndarray:
     return array
 
 
+def _origins(at, low: int, high: int, why: str) -> np.ndarray:
+    """``at`` as a 1-D int array of origins from ``low`` to ``high``, else an error.
+
+    Origins index the series; one below 0 would silently read its *end* (NumPy's
+    negative indices), so the range is checked, with ``why`` it is what it is.
+    """
+    at = np.asarray(at)
+    if at.ndim != 1 or (at.size and not np.issubdtype(at.dtype, np.integer)):
+        raise ValueError(f"at must be a 1-D array of int origins, got shape {at.shape} "
+                         f"and dtype {at.dtype}")
+    at = at.astype(int)
+    if at.size and (at.min() < low or at.max() > high):
+        raise ValueError(f"at must hold origins from {low} to {high} ({why}), got values "
+                         f"from {at.min()} to {at.max()}")
+    return at
+
+
 def load_demand() -> pd.Series:
     """The 4,032 half-hourly demands (MW) as a pandas Series with a time index."""
     from pmdarima.datasets import load_taylor
@@ -123,9 +141,9 @@ def origins(start: int, end: int, horizon: int) -> np.ndarray:
 def targets(y, at: np.ndarray, horizon: int) -> np.ndarray:
     """``y[t:t + horizon]`` for each origin ``t`` in ``at``: shape ``(len(at), horizon)``."""
     y = _series("y", y)
-    at = np.asarray(at)
-    if at.size and (at.min() < 0 or at.max() + horizon > len(y)):
-        raise ValueError(f"origins must leave {horizon} values inside the series")
+    horizon = _int("horizon", horizon)
+    at = _origins(at, 0, len(y) - horizon,
+                  f"origins must leave {horizon} values inside the series of {len(y)}")
     return y[at[:, None] + np.arange(horizon)]
 
 
@@ -136,7 +154,9 @@ def undifference(y, at: np.ndarray, d_forecast, period: int = WEEK) -> np.ndarra
     as long as ``h < period``.
     """
     y = _series("y", y)
-    at = np.asarray(at)
+    period = _int("period", period)
+    at = _origins(at, period, len(y), f"origins must be >= period ({period}), whose "
+                  f"values before them are known")
     d_forecast = np.asarray(d_forecast, dtype="float64")
     if d_forecast.ndim != 2 or len(d_forecast) != len(at):
         raise ValueError(f"d_forecast must have shape (len(at), horizon) = ({len(at)}, h), "
@@ -144,8 +164,6 @@ def undifference(y, at: np.ndarray, d_forecast, period: int = WEEK) -> np.ndarra
     horizon = d_forecast.shape[1]
     if horizon >= period:
         raise ValueError(f"horizon ({horizon}) must be shorter than period ({period})")
-    if at.size and at.min() < period:
-        raise ValueError(f"origins must be >= period ({period}), got {at.min()}")
     return y[at[:, None] + np.arange(horizon) - period] + d_forecast
 
 
@@ -158,7 +176,9 @@ def baseline_forecasts(y, at: np.ndarray, horizon: int, period: int = WEEK) -> d
       (the forecast of ``d`` is its last value).
     """
     y = _series("y", y)
-    at = np.asarray(at)
+    period = _int("period", period)
+    at = _origins(at, period, len(y), f"the seasonal forecasts read the value one period "
+                  f"({period}) before each origin")
     horizon = _int("horizon", horizon)
     last = np.repeat(y[at - 1][:, None], horizon, axis=1)
     zero = np.zeros((len(at), horizon))
@@ -181,8 +201,11 @@ def ar_forecasts(d, at: np.ndarray, horizon: int, const: float, coefs) -> np.nda
     coefs = np.asarray(coefs, dtype="float64")
     if coefs.ndim != 1 or len(coefs) == 0:
         raise ValueError(f"coefs must be a non-empty 1-D array, got shape {coefs.shape}")
-    at = np.asarray(at)
+    _finite_array("coefs", coefs)
+    _finite_array("const", const)
     p = len(coefs)
+    at = _origins(at, p, len(d), f"an AR({p}) model reads the {p} values of d before "
+                  f"each origin")
     lagged = d[at[:, None] - 1 - np.arange(p)]  # column i holds d[t - 1 - i]
     if np.isnan(lagged).any():
         raise ValueError(f"origins need {p} known values of d before them")
@@ -207,7 +230,10 @@ class Scaler:
 
     def __init__(self, values) -> None:
         values = _series("values", values)
-        values = values[~np.isnan(values)]
+        values = values[~np.isnan(values)]  # d's first week
+        if np.isinf(values).any():
+            raise ValueError("values must be finite numbers (NaN ones are left out), got "
+                             "an infinity")
         self.mean = float(values.mean())
         self.std = float(values.std())
         if not self.std > 0:
@@ -348,12 +374,14 @@ class Fit:
 def fit_forecaster(kind: str, demand: Demand, *, n_steps: int, horizon: int, epochs: int,
                    patience: int | None = None, batch_size: int = 32,
                    learning_rate: float = 1e-3, stride: int = 1, callbacks=(),
-                   seed: int = 42) -> Fit:
+                   seed: int | None = None) -> Fit:
     """Train :func:`build_model` ``(kind)`` on the week-over-week changes; forecast the test weeks.
 
     Training windows have their targets in the training weeks, validation windows in
     the validation weeks. With ``patience``, training stops once the validation loss has
-    not improved for that many epochs and the best weights are restored.
+    not improved for that many epochs and the best weights are restored. ``seed`` (default:
+    the run's seed, :attr:`helpers.profile.Profile.seed`) sets the initial weights and the
+    shuffling.
     """
     import time
 
@@ -362,6 +390,7 @@ def fit_forecaster(kind: str, demand: Demand, *, n_steps: int, horizon: int, epo
     if not isinstance(demand, Demand):
         raise TypeError(f"demand must be a Demand (from prepare()), got {type(demand).__name__}")
     epochs = _int("epochs", epochs)
+    seed = PROFILE.seed if seed is None else _int("seed", seed, 0)
     if n_steps + WEEK > demand.train_end - horizon:
         raise ValueError(f"n_steps={n_steps} leaves no training window")
     z = demand.z

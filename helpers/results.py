@@ -11,11 +11,12 @@ Quick-profile records go to ``results/quick/``, which git ignores.
 from __future__ import annotations
 
 import argparse
-import os
 import json
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from math import isfinite
 from numbers import Real
 from pathlib import Path
 
@@ -78,12 +79,15 @@ def record(
     ``metric`` names what ``value`` is: the chapter's MSEs (:data:`CHAPTER_METRICS`) go
     to the main table, others (``"test_mae_mw"``, ``"test_accuracy"``) to their own
     tables. ``extra`` holds further JSON-serialisable figures (a baseline, a horizon).
+    ``value``, ``seconds`` and the numbers in ``extra`` must be finite.
     """
     if not isinstance(name, str) or not _NAME.match(name):
         raise ValueError(f"name must be a lowercase id like 'deep_rnn', got {name!r}")
     for arg, number in (("value", value), ("seconds", seconds)):
-        if isinstance(number, bool) or not isinstance(number, Real) or number != number:
+        if isinstance(number, bool) or not isinstance(number, Real):
             raise TypeError(f"{arg} must be a real number, got {number!r}")
+        if not isfinite(number):  # JSON would get NaN or Infinity, not a number
+            raise ValueError(f"{arg} must be a finite number, got {number!r}")
     if seconds < 0:
         raise ValueError(f"seconds must be >= 0, got {seconds}")
     if isinstance(params, bool) or not isinstance(params, int) or params < 0:
@@ -104,7 +108,11 @@ def record(
     if extra is not None:
         if not isinstance(extra, dict):
             raise TypeError(f"extra must be a dict, got {type(extra).__name__}")
-        entry["extra"] = json.loads(json.dumps(extra))
+        try:
+            entry["extra"] = json.loads(json.dumps(extra, allow_nan=False))
+        except ValueError:
+            raise ValueError(f"extra must hold finite numbers only (JSON has no NaN or "
+                             f"Infinity), got {extra!r}") from None
     folder = _dir(profile, root) / "models"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.json"

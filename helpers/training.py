@@ -26,18 +26,22 @@ import numpy as np
 import tensorflow as tf
 
 from helpers import results
-from helpers.data import _positive_int
+from helpers.data import _finite_array, _positive_int
 from helpers.device import uses_xla
 from helpers.profile import PROFILE
 
 
-def set_seed(seed: int = 42) -> None:
+def set_seed(seed: int | None = None) -> None:
     """Seed Python, NumPy and Keras/TensorFlow: call it right before building a model.
+
+    ``seed`` defaults to the run's seed (:attr:`helpers.profile.Profile.seed`, 42 unless
+    ``$COURSE_SEED`` says otherwise).
 
     On a GPU this also turns on TensorFlow's op determinism. On a CPU the course compiles
     with XLA, whose CPU kernels are deterministic already (and Keras refuses XLA when op
     determinism is on), so the same seed gives the same numbers either way.
     """
+    seed = PROFILE.seed if seed is None else seed
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError(f"seed must be an int >= 0, got {seed!r}")
     keras.utils.set_random_seed(seed)
@@ -119,6 +123,32 @@ class EpochProgress(keras.callbacks.Callback):
         print(f"{self.label}epoch {done:>3}/{self.epochs}  {shown}  ({elapsed:.1f} s)")
 
 
+def _check_targets(model: keras.Model, name: str, y: np.ndarray) -> None:
+    """Refuse targets that an MSE loss would broadcast against the model's outputs.
+
+    Keras' losses drop or add a last axis of size 1 to match ranks (``[batch]`` targets
+    for ``[batch, 1]`` outputs are fine) and then broadcast: ``[batch, steps, 1]`` targets
+    against ``[batch, steps, 10]`` outputs train without an error, on the wrong loss.
+    Sizes the model does not fix (``None``) are not compared.
+    """
+    try:
+        output = tuple(model.output_shape)[1:]
+    except (AttributeError, ValueError, TypeError):  # not built, or several outputs
+        return
+    if not all(size is None or isinstance(size, int) for size in output):
+        return
+    target = tuple(y.shape[1:])
+    if len(output) == len(target) + 1 and output[-1] == 1:
+        output = output[:-1]
+    elif len(target) == len(output) + 1 and target[-1] == 1:
+        target = target[:-1]
+    if len(output) != len(target) or any(o is not None and o != t
+                                         for o, t in zip(output, target)):
+        raise ValueError(f"{name} has shape {y.shape}, but the model outputs "
+                         f"{model.output_shape}: the loss would broadcast one against the "
+                         f"other; give one target per output value")
+
+
 @dataclass
 class TrainResult:
     """What :func:`train` returns."""
@@ -161,6 +191,8 @@ def train(
 
     ``epochs`` and ``batch_size`` default to the active profile's. The recorded value is
     the last epoch's ``monitor`` (``"val_loss"``: the validation MSE for an MSE loss).
+    Inputs and targets must be finite and, for an MSE loss, targets shaped like the
+    model's outputs (checked before training, with an error naming the array).
     Extra Keras ``callbacks`` run alongside the progress line; ``optimizer`` replaces
     the default ``Adam(learning_rate)`` (to clip gradients, say).
     """
@@ -180,6 +212,12 @@ def train(
             f"inputs and targets must have as many rows: X_train {len(X_train)} vs y_train "
             f"{len(y_train)}, X_valid {len(X_valid)} vs y_valid {len(y_valid)}"
         )
+    for arg, array in (("X_train", X_train), ("y_train", y_train),
+                       ("X_valid", X_valid), ("y_valid", y_valid)):
+        _finite_array(arg, array)
+    if compile or getattr(model, "loss", None) in ("mse", "mean_squared_error"):
+        _check_targets(model, "y_train", y_train)
+        _check_targets(model, "y_valid", y_valid)
     if compile:
         compile_model(model, learning_rate=learning_rate, metrics=metrics, optimizer=optimizer)
     callbacks = list(callbacks) + ([EpochProgress(epochs, label=name)] if progress else [])

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from helpers import baselines, data
+from helpers.profile import PROFILE, get_profile
 
 
 def test_naive_forecast_repeats_last_value():
@@ -74,3 +75,16 @@ def test_compare_keeps_series_when_noise_changes():
 def test_compare_rejects_bad_arguments(kwargs, error, match):
     with pytest.raises(error, match=match):
         baselines.compare_on_fresh_series(**kwargs)
+
+
+def test_compare_default_seed_derives_from_the_run_seed(monkeypatch):
+    assert get_profile(seed=42).seed_for(baselines.SEED_OFFSET) == 2024  # as before
+    default = baselines.compare_on_fresh_series({}, n_series=20)
+    explicit = baselines.compare_on_fresh_series(
+        {}, n_series=20, seed=PROFILE.seed_for(baselines.SEED_OFFSET))
+    np.testing.assert_array_equal(default.x, explicit.x)
+    monkeypatch.setattr(baselines, "PROFILE", get_profile(seed=7))
+    other = baselines.compare_on_fresh_series({}, n_series=20)
+    np.testing.assert_array_equal(
+        other.x, baselines.compare_on_fresh_series({}, n_series=20, seed=7 + 1982).x)
+    assert not np.array_equal(other.x, default.x)

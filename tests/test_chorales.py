@@ -10,6 +10,7 @@ import pytest  # noqa: E402
 from music21 import chord, note, stream, tie  # noqa: E402
 
 from helpers import chorales  # noqa: E402
+from helpers.profile import get_profile  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -330,6 +331,14 @@ def test_split_is_by_chorale_and_deterministic():
         chorales.split(songs[:2], names[:2])
     with pytest.raises(ValueError, match="valid"):
         chorales.split(songs, names, valid=0.7)
+
+
+def test_split_seed_defaults_to_the_run_seed(monkeypatch):
+    songs, names, _ = _fake_corpus(30)
+    assert chorales.split(songs, names).names == \
+        chorales.split(songs, names, seed=chorales.PROFILE.seed).names
+    monkeypatch.setattr(chorales, "PROFILE", get_profile(seed=7))
+    assert chorales.split(songs, names).names == chorales.split(songs, names, seed=7).names
 
 
 def test_settings_per_profile():

@@ -12,6 +12,7 @@ import pytest  # noqa: E402
 
 from helpers import memory, realdata, results  # noqa: E402
 from helpers import playground as pg  # noqa: E402
+from helpers.profile import PROFILE, get_profile  # noqa: E402
 
 TINY = pg.Settings(n_train=64, n_valid=32, epochs=1, max_epochs=3, memory_lag=6,
                    real_window=24, real_horizon=8, real_stride=24)
@@ -37,6 +38,17 @@ def test_settings_bounds_and_profiles():
         pg.Settings(n_train=10, n_valid=10, epochs=5, max_epochs=3)
     with pytest.raises(ValueError, match="max_seconds must be a number"):
         pg.Settings(n_train=10, n_valid=10, epochs=1, max_epochs=3, max_seconds=0)
+
+
+def test_settings_seed_defaults_to_the_run_seed(monkeypatch):
+    assert all(s.seed == PROFILE.seed for s in pg.SETTINGS.values())
+    assert TINY.seed == PROFILE.seed
+    monkeypatch.setattr(pg, "PROFILE", get_profile(seed=7))
+    sizes = dict(n_train=10, n_valid=10, epochs=1, max_epochs=3)
+    assert pg.Settings(**sizes).seed == 7
+    assert pg.Settings(**sizes, seed=3).seed == 3
+    with pytest.raises(ValueError, match="Settings.seed must be >= 0"):
+        pg.Settings(**sizes, seed=-1)
 
 
 def test_load_task_shapes_match_task_shape(tasks):

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import realdata
+from helpers import realdata, training
+from helpers.profile import get_profile
 from helpers.realdata import DAY, WEEK
 
 
@@ -161,3 +162,24 @@ def test_forecast_test_trains_a_network(demand):
     assert f.shape == (len(at), 4) and np.isfinite(f).all()
     # a forecast in MW, near the series' level
     assert 15_000 < np.median(f) < 40_000
+
+
+def test_fit_forecaster_seed_defaults_to_the_run_seed(demand, monkeypatch):
+    seeds = []
+
+    class Seeded(Exception):
+        pass
+
+    def set_seed(seed):  # stands in for training.set_seed: record the seed, stop there
+        seeds.append(seed)
+        raise Seeded
+
+    monkeypatch.setattr(training, "set_seed", set_seed)
+    monkeypatch.setattr(realdata, "PROFILE", get_profile("quick", seed=7))
+    for seed in (None, 3):
+        with pytest.raises(Seeded):
+            realdata.fit_forecaster("linear", demand, n_steps=24, horizon=8, epochs=1,
+                                    seed=seed)
+    assert seeds == [7, 3]
+    with pytest.raises(ValueError, match="seed must be >= 0"):
+        realdata.fit_forecaster("linear", demand, n_steps=24, horizon=8, epochs=1, seed=-1)

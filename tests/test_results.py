@@ -22,7 +22,7 @@ def test_record_writes_json(tmp_path):
 @pytest.mark.parametrize("kwargs, error, match", [
     (dict(name="Deep RNN"), ValueError, "lowercase id"),
     (dict(value="0.1"), TypeError, "value must be a real number"),
-    (dict(value=float("nan")), TypeError, "value must be a real number"),
+    (dict(value=float("nan")), ValueError, "value must be a finite number"),
     (dict(seconds=-1.0), ValueError, "seconds must be >= 0"),
     (dict(params=1.5), ValueError, "params must be an int"),
     (dict(notebook=""), ValueError, "notebook must name"),

@@ -96,6 +96,14 @@ def test_set_seed_rejects_bad_seed():
         training.set_seed(-1)
 
 
+def test_set_seed_defaults_to_the_run_seed(monkeypatch):
+    monkeypatch.setattr(training, "PROFILE", get_profile(seed=7))
+    training.set_seed()
+    drawn = np.random.random()
+    training.set_seed(7)
+    assert np.random.random() == drawn
+
+
 def test_last_time_step_mse_matches_numpy():
     rng = np.random.default_rng(0)
     y_true = rng.random((6, 5, 3)).astype("float32")
