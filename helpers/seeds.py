@@ -38,6 +38,11 @@ SWEEP_DIR = ROOT / "logs" / "seeds"
 DEFAULT_SEEDS = (42, 7, 123, 2026)
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _ARROW = re.compile(r"^\s*-+>\s*(\d+)\s?(.*)$")
+CELL_TIMEOUT = {"full": 1200, "quick": 300}
+"""Seconds a cell may run before it counts as hung. The longest cells take about 5
+minutes two at a time in the full profile, well under one in quick; a kernel that stopped
+answering (seen under load, with TCP ports) would otherwise hold its slot for half an
+hour. A hung run is tried once more."""
 
 
 def parse_seeds(text: str | Iterable[int]) -> list[int]:
@@ -94,14 +99,43 @@ def cell_errors(nb) -> list[dict]:
     return errors
 
 
+def _execute(nb, profile: str) -> list[dict]:
+    """Run every cell of ``nb`` in a fresh kernel; return the errors (a hang is one).
+
+    The kernel talks over Unix sockets in a folder of its own (``transport="ipc"``), not
+    TCP ports: jobs that start kernels at the same moment cannot pick the same port.
+    """
+    import tempfile
+
+    from jupyter_client.manager import KernelManager
+    from nbclient import NotebookClient
+
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    with tempfile.TemporaryDirectory(prefix="course-kernel-") as folder:
+        km = KernelManager(kernel_name="python3", transport="ipc",
+                           ip=str(Path(folder) / "kernel"))
+        client = NotebookClient(nb, km=km, timeout=CELL_TIMEOUT[profile], allow_errors=True,
+                                record_timing=False, shutdown_kernel="immediate",
+                                resources={"metadata": {"path": str(ROOT / "notebooks")}})
+        try:
+            client.execute()
+            return cell_errors(nb)
+        except Exception as error:  # the kernel died or a cell timed out
+            return cell_errors(nb) + [{"cell": 0, "ename": type(error).__name__,
+                                       "evalue": str(error).splitlines()[0][:300],
+                                       "line": ""}]
+
+
 def run_one(name: str, seed: int, profile: str, work: Path, *, log=print) -> dict:
     """Execute notebook ``name`` at ``seed`` in ``work``; write and return its status.
 
     Every cell runs, even after an error (``allow_errors``); the executed copy is saved
-    to ``work/notebooks/`` and the status (seconds, errors) to ``work/status/``.
+    to ``work/notebooks/`` and the status (seconds, errors) to ``work/status/``. A run
+    that hangs or whose kernel dies is tried once more, and the status says so.
     """
     import nbformat
-    from nbclient import NotebookClient
 
     source = ROOT / "notebooks" / f"{name}.ipynb"
     if not source.exists():
@@ -111,26 +145,19 @@ def run_one(name: str, seed: int, profile: str, work: Path, *, log=print) -> dic
     (work / "status").mkdir(parents=True, exist_ok=True)
     os.environ.update({ENV_VAR: profile, SEED_VAR: str(seed), WORK_VAR: str(work)})
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    nb = nbformat.read(source, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    target = work / "notebooks" / source.name
     start = time.perf_counter()
-    client = NotebookClient(nb, timeout=1800, kernel_name="python3", allow_errors=True,
-                            record_timing=False, shutdown_kernel="immediate",
-                            resources={"metadata": {"path": str(ROOT / "notebooks")}})
-    try:
-        client.execute()
-        errors = cell_errors(nb)
-    except Exception as error:  # the kernel died or a cell timed out
-        errors = cell_errors(nb) + [{"cell": 0, "ename": type(error).__name__,
-                                     "evalue": str(error).splitlines()[0][:300],
-                                     "line": ""}]
+    tries = 0
+    while True:
+        tries += 1
+        nb = nbformat.read(source, as_version=4)
+        errors = _execute(nb, profile)
+        if tries == 2 or not any(e["cell"] == 0 for e in errors):
+            break
+        log(f"{name} at seed {seed}: {describe(errors[-1])}; trying once more")
     seconds = time.perf_counter() - start
-    nbformat.write(nb, target)
+    nbformat.write(nb, work / "notebooks" / source.name)
     status = {"notebook": name, "seed": seed, "profile": profile,
-              "seconds": round(seconds, 1), "errors": errors}
+              "seconds": round(seconds, 1), "tries": tries, "errors": errors}
     (work / "status" / f"{name}.json").write_text(json.dumps(status, indent=2) + "\n")
     verdict = "pass" if not errors else f"{len(errors)} failing cell(s): {describe(errors[0])}"
     log(f"{name} at seed {seed} ({profile}): {verdict} in {seconds:.0f} s")
@@ -293,7 +320,8 @@ def report_text(profile: str, seeds: Sequence[int], statuses: Mapping[tuple[str,
                 cells.append(f"**FAIL** [{len(failures)}]")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     for number, (name, seed, errors) in enumerate(failures, 1):
-        more = f" ({len(errors) - 1} more failing cells)" if len(errors) > 1 else ""
+        extra = len(errors) - 1
+        more = f" ({extra} more failing cell{'s' if extra > 1 else ''})" if extra else ""
         lines.append(f"\n[{number}] {name}, seed {seed}: {describe(errors[0])}{more}")
     lines += ["", "## Models", "",
               "Validation score of every recorded model at each seed: mean, spread "

@@ -90,7 +90,7 @@ P = helpers.setup()
 # - **imputation**: fill in missing values inside it (or before it).
 
 # %%
-demo = data.generate_time_series(1, 60, seed=7)[0, :, 0]
+demo = data.generate_time_series(1, 60, seed=P.seed_for(1))[0, :, 0]
 fig, (ax_f, ax_i) = plt.subplots(1, 2, figsize=(11, 3.2), sharey=True)
 plots.plot_series(demo[:50], demo[50:], ax=ax_f, title="forecasting: what comes next?")
 gap = np.arange(22, 32)
@@ -117,7 +117,7 @@ fig.tight_layout()
 # float32 array; the same `seed` always gives the same series.
 
 # %% tags=["nbval-check-output"]
-series = data.generate_time_series(3, 51, seed=42)
+series = data.generate_time_series(3, 51, seed=P.seed)
 print("shape:", series.shape, "dtype:", series.dtype)
 print("first 4 values of series 0:", np.round(series[0, :4, 0], 4))
 
@@ -130,7 +130,7 @@ fig, axes = plots.plot_series_grid(series[:, :50], series[:, 50], n=3,
 # smooth signal from it:
 
 # %%
-clean = data.generate_time_series(1, 51, seed=42, noise=0.0)
+clean = data.generate_time_series(1, 51, seed=P.seed, noise=0.0)
 fig, ax = plt.subplots(figsize=(8, 3))
 ax.plot(series[0, :, 0], ".-", color=plots.INPUT_COLOR, lw=1, ms=3, label="observed series")
 ax.plot(clean[0, :, 0], "-", color=plots.PALETTE[0], lw=2, alpha=0.7, label="signal (noise=0)")
@@ -190,7 +190,7 @@ results.record("naive", value=naive_mse, params=0, seconds=naive_seconds, notebo
 print(f"naive forecast, validation MSE: {naive_mse:.4f}   (book: about 0.020)")
 
 # %%
-assert 0.016 < naive_mse < 0.024, naive_mse  # "about 0.020", measured
+assert 0.015 < naive_mse < 0.025, naive_mse  # "about 0.020", whatever the seed
 
 # %%
 fig, axes = plots.plot_series_grid(X_valid, y_valid, {"naive": y_naive}, n=3)
@@ -222,8 +222,8 @@ print(f"{'2σ²':>26}: {2 * sigma2:.5f}")
 
 # %%
 assert abs(sum(parts.values()) - naive_mse) < 1e-6  # the split is exact
-assert abs(parts["noise (2σ² expected)"] / (2 * sigma2) - 1) < 0.15
-assert abs(parts["cross term (≈ 0 expected)"]) < 0.5 * 2 * sigma2
+assert abs(parts["noise (2σ² expected)"] / (2 * sigma2) - 1) < 0.25  # 2σ², not σ² or 4σ²
+assert abs(parts["cross term (≈ 0 expected)"]) < 2 * sigma2  # smaller than the noise part
 
 # %% [markdown]
 # ## 7. The noise floor
@@ -284,15 +284,16 @@ ax.axhline(sigma2, color=plots.FLOOR_COLOR, ls="--", label="noise floor")
 ax.legend();
 
 # %% [markdown]
-# The validation curve falls below the naive forecast within a few epochs and keeps
-# improving slowly. Our measured claims:
+# With the book's 20 epochs (the full profile), the validation curve falls below the naive
+# forecast within a few epochs and keeps improving slowly. The quick profile's shorter
+# training starts the same descent, but from some random initial weights it stops before
+# reaching the naive forecast. Our measured claims:
 
 # %%
 print(f"naive {naive_mse:.4f}   linear {linear.value:.4f}   noise floor {sigma2:.5f}")
-assert sigma2 < linear.value < naive_mse  # linear beats naive, and nothing beats the floor
+assert sigma2 < linear.value < linear.history["val_loss"][0]  # learns; never below floor
 if P.name == "full":
-    assert linear.value <= 0.0046  # the book reports about 0.004 after 20 epochs
-    assert naive_mse / linear.value > 4  # "about five times better" in the summary
+    assert linear.value < naive_mse / 4  # the book: about 0.004, five times better than naive
 
 # %%
 y_linear = linear_model.predict(X_valid, verbose=0)
@@ -316,14 +317,15 @@ ax.set(xlabel="input time step", ylabel="weight",
 sum_w2 = float(np.square(weights).sum())
 print(f"weight of the last step: {weights[-1]:.2f} (largest |weight| at step "
       f"{np.abs(weights).argmax()});  sum of squared weights: {sum_w2:.2f}")
-assert np.abs(weights).argmax() == P.n_steps - 1  # the last step counts most
+if P.name == "full":  # a model trained for a few epochs may not be there yet
+    assert np.abs(weights).argmax() == P.n_steps - 1  # the last step counts most
 
 # %% [markdown]
-# The last input gets by far the largest weight, so the model starts from the naive
-# forecast; the steps just before it get mostly negative weights, which turns the copy
-# into an extrapolation of the recent slope. The rest is a spread of small weights: some
-# encode where the series is in its slow wave, others are leftovers of the random
-# initialisation that training has not shrunk away.
+# Trained in full, the last input gets by far the largest weight, so the model starts from
+# the naive forecast; the steps just before it get mostly negative weights, which turns
+# the copy into an extrapolation of the recent slope. The rest is a spread of small
+# weights: some encode where the series is in its slow wave, others are leftovers of the
+# random initialisation that training has not shrunk away.
 #
 # That spread has a price we can predict. The forecast is $\hat y = \sum_i w_i x_i + b$,
 # so each input's noise (variance $\sigma^2$) reaches it multiplied by $w_i$: the forecast
@@ -335,8 +337,9 @@ assert np.abs(weights).argmax() == P.n_steps - 1  # the last step counts most
 # ## 9. Noise against the baselines
 #
 # Let us check that prediction. We regenerate fresh series at several noise levels (same
-# signals, only the noise rescaled) and measure both baselines, with the noise floor for
-# scale. The linear model is the one trained above, on noise 0.1.
+# signals, only the noise rescaled; as many series as the training set, so that the
+# sampling error stays small) and measure both baselines, with the noise floor for scale.
+# The linear model is the one trained above, on noise 0.1.
 
 # %%
 def predict_linear(X):
@@ -345,7 +348,7 @@ def predict_linear(X):
 
 noise_levels = [0.0, 0.1, 0.2, 0.3, 0.4]
 sweep = [baselines.compare_on_fresh_series({"linear": predict_linear}, noise=noise,
-                                           n_series=P.n_eval)
+                                           n_series=P.n_train)
          for noise in noise_levels]
 fig, ax = plt.subplots(figsize=(7, 3.2))
 for name in ("naive", "linear"):
@@ -363,14 +366,15 @@ for name in ("naive", "linear"):
     grew = sweep[-1].mse[name] - sweep[1].mse[name]
     print(f"{name:>6}: MSE grew by {grew:.4f}, predicted {predicted[name]:.4f}")
     assert abs(grew / predicted[name] - 1) < 0.2
-assert sweep[1].mse["linear"] < sweep[1].mse["naive"]  # at the training noise level
 assert all(s.floor < s.mse["linear"] for s in sweep)
+if P.name == "full":  # at the training noise level, once trained for 20 epochs
+    assert sweep[1].mse["linear"] < sweep[1].mse["naive"]
 
 # %% [markdown]
-# The growth matches the prediction. At the noise level it was trained on, the linear
-# model is far ahead; as the noise rises, its many small weights cost it more than the
-# naive forecast's single one, and the gap closes. A model is tuned to the data it was
-# trained on (exercise 2 retrains it on noisier series).
+# The growth matches the prediction, whatever the weights. Trained in full, the linear
+# model is far ahead at the noise level it was trained on; as the noise rises, its many
+# small weights cost it more than the naive forecast's single one, and the gap closes. A
+# model is tuned to the data it was trained on (exercise 2 retrains it on noisier series).
 #
 # ## 10. Try it
 #
@@ -402,13 +406,13 @@ widgets.interactive_view(show_baselines, {
 # %% [markdown]
 # ## Summary
 #
-# Validation MSE in the full profile (the cell below prints this run's figures):
+# Validation MSE in the book (the cell below prints this run's figures next to them):
 #
-# | model | ours | book |
-# |---|---|---|
-# | naive forecast (last value) | 0.0196 | about 0.020 |
-# | linear model, 51 parameters | 0.0037 | about 0.004 |
-# | noise floor $0.1^2/12$ (no model can go lower) | 0.00083 | (not discussed) |
+# | model | book |
+# |---|---|
+# | naive forecast (last value) | about 0.020 |
+# | linear model, 51 parameters | about 0.004 |
+# | noise floor $0.1^2/12$ (no model can go lower) | 0.00083 (computed; not in the book) |
 
 # %%
 measured = {"naive": naive_mse, "linear": linear.value}
@@ -422,8 +426,8 @@ ax.set_title("validation MSE: ours vs the book");
 # - Sequence inputs are `[batch, time steps, features]` arrays; our series are univariate.
 # - The naive forecast scores about 0.020; we showed that about 0.0017 of it is noise
 #   ($2\sigma^2$) and the rest is the signal's change over one step.
-# - A 51-parameter linear model beats it by a factor of about five. Any recurrent model in
-#   the next notebooks has to beat *that*.
+# - A 51-parameter linear model, trained for the book's 20 epochs, beats it by a factor of
+#   about five. Any recurrent model in the next notebooks has to beat *that*.
 # - No model can go below the noise floor, about 0.00083.
 #
 # ## Exercises

@@ -68,7 +68,10 @@ P = helpers.setup()
 #
 # We vary two things: the activation (tanh or ReLU) and the **scale** of the recurrent
 # weight matrix $\mathbf{W}_y$ (an orthogonal matrix times a gain, so the gain is exactly
-# how much $\mathbf{W}_y$ stretches a vector).
+# how much $\mathbf{W}_y$ stretches a vector). An exploding gradient soon passes float32's
+# largest value (about $3.4 \times 10^{38}$), so `input_gradient_norms` runs a float64 copy
+# of the model (`gradients.in_float64`, same weights); should even float64 overflow, the
+# norm reads `inf` and we report a divergence, never a meaningless NaN.
 
 # %%
 n_long = 4 * P.n_steps
@@ -106,34 +109,39 @@ axes[0].set_ylabel(r"$\| \partial L / \partial x_{(t)} \|$");
 
 # %%
 def back_to_front(norm):
-    """How much larger the gradient is at the first step than at the last."""
-    return norm[0] / norm[-1]
+    """How much larger the gradient is at the first step than at the last (inf: overflow)."""
+    return norm[0] / norm[-1] if np.all(np.isfinite(norm[[0, -1]])) else np.inf
+
+
+def describe(ratio):
+    return f"{ratio:.3g}" if np.isfinite(ratio) else "inf: overflowed even float64, diverged"
 
 
 for key, norm in norms.items():
     print(f"{key[0]:>4}, scale {key[1]}: gradient at t=0 / at t={n_long - 1}: "
-          f"{back_to_front(norm):.3g}")
+          f"{describe(back_to_front(norm))}")
 for activation in ("tanh", "relu"):
     assert back_to_front(norms[(activation, 0.8)]) < 1e-6  # vanishes
     assert back_to_front(norms[(activation, 2.0)]) > 1e6  # explodes
 
 # %% [markdown]
 # Both activations behave alike here: with a recurrent scale below 1 the gradient
-# **vanishes** (at 0.8 it is more than a million times smaller 200 steps back, often
-# exactly zero in float32), and well above 1 it **explodes**. Early steps then get either
-# no learning signal at all or a huge, erratic one. Careful initialisation keeps the
-# scale near 1 at the start (Keras uses an orthogonal recurrent initializer), but training
-# moves the weights.
+# **vanishes** (at 0.8 it is more than a million times smaller 200 steps back), and well
+# above 1 it **explodes**. Early steps then get either no learning signal at all or a
+# huge, erratic one. Careful initialisation keeps the scale near 1 at the start (Keras
+# uses an orthogonal recurrent initializer), but training moves the weights.
 #
 # ### Why ReLU is risky in an RNN
 #
 # The two activations differ in the *forward* pass. The same $\mathbf{W}_y$ is applied at
 # every step, so if it stretches the state a little, a ReLU layer stretches it again and
-# again: the outputs grow without bound. tanh squashes everything back into $[-1, 1]$.
+# again: the outputs grow without bound (in float32 they can overflow, so we run the
+# float64 copy again). tanh squashes everything back into $[-1, 1]$.
 
 # %%
-outputs = {activation: np.abs(rnn_with_scale(activation, 2.0, return_sequences=True)(
-               X_long).numpy()).max(axis=(0, 2))
+outputs = {activation: np.abs(gradients.in_float64(
+               rnn_with_scale(activation, 2.0, return_sequences=True))(
+               X_long.astype("float64")).numpy()).max(axis=(0, 2))
            for activation in ("tanh", "relu")}
 fig, ax = plt.subplots(figsize=(8, 3.2))
 for activation, values in outputs.items():
@@ -146,9 +154,8 @@ ax.legend();
 # %%
 print(f"relu: largest output at t=10 {outputs['relu'][10]:.3g}, at t=150 "
       f"{outputs['relu'][150]:.3g}")
-print(f"tanh: largest output over all {n_long} steps {np.nanmax(outputs['tanh']):.3f}")
+print(f"tanh: largest output over all {n_long} steps {outputs['tanh'].max():.3f}")
 assert outputs["relu"][150] > 1e6 * outputs["relu"][10]  # grows by orders of magnitude
-assert np.nanmax(outputs["tanh"]) <= 1.0  # bounded
 
 # %% [markdown]
 # That is why recurrent layers default to tanh. ReLU RNNs can work (with an identity
@@ -198,7 +205,7 @@ def relu_layer():
     return keras.layers.SimpleRNN(20, activation="relu", return_sequences=True)
 
 
-log_dir = results.ROOT / "logs" / "04_relu_seq2seq"
+log_dir = results.WORK_DIR / "logs" / "04_relu_seq2seq"
 shutil.rmtree(log_dir, ignore_errors=True)  # start with a clean log folder
 grad_logger = gradients.GradientNormLogger(X_valid[:256], Y_valid[:256], log_dir=log_dir)
 relu = fit_seq2seq(seq2seq(relu_layer), "seq2seq_relu", "Seq2seq, ReLU (lr 0.01)",
@@ -347,7 +354,7 @@ ln = fit_seq2seq(ln_model, "seq2seq_ln", "Seq2seq, LayerNorm cells")
 # decorator and `get_config` make that work: the reloaded model predicts exactly the same.
 
 # %% tags=["nbval-check-output"]
-path = results.ROOT / "results" / "cache" / "04_ln_seq2seq.keras"
+path = results.RESULTS_DIR / "cache" / "04_ln_seq2seq.keras"
 path.parent.mkdir(parents=True, exist_ok=True)
 ln_model.save(path)
 reloaded = keras.models.load_model(path)
@@ -385,30 +392,24 @@ for label, run in runs.items():
 print(f"{'plain tanh (notebook 03)':>24}  {plain_mse:9.4f}")
 
 # %% [markdown]
-# What the measurements say (full profile; the quick profile's few epochs show less).
-# In the full run, the ReLU model at learning rate 0.01 ends well above the plain tanh
-# model with a bumpy curve; clipping its gradients helps more than a ten times smaller
-# learning rate, which is smooth but slow. Batch Normalization between the layers does
-# not help: it *hurts*, badly. Its training error is as low as the others', but its
-# validation error is ten times higher, because in inference it normalizes with running
-# averages gathered over all time steps and batches, which do not match the statistics
-# each step saw in training. The LayerNorm cells train smoothly and end close to the plain
-# model (a little behind it after 20 epochs; on 50-step series the plain model had no
-# instability to cure).
+# What the measurements say (full profile; the quick profile's three epochs show little).
+# Batch Normalization between the layers does not help: it *hurts*, badly. Its training
+# error is as low as the others', but its validation error is several times higher,
+# because in inference it normalizes with running averages gathered over all time steps
+# and batches, which do not match the statistics each step saw in training. The LayerNorm
+# cells need no batch statistics: they end far below BN, in the plain model's range (on
+# 50-step series the plain model had no instability to cure). The order of the three ReLU
+# runs changes with the seed (results/SEEDS.md): on a 50-step task ReLU's instability is
+# mild, so we draw no ranking from them; read their curves' shapes instead. Section 1
+# showed where ReLU does blow up: over long sequences.
 
 # %%
-assert all(np.isfinite(run.value) for run in runs.values())
-# ReLU is less stable than tanh: at the same learning rate its curve is rougher or worse.
-assert roughness(relu) > roughness(ln) or relu.value > plain_mse
-ln_curve = ln.history["val_last_time_step_mse"]
+assert all(np.isfinite(run.value) for run in runs.values())  # no run diverged
 if P.name == "full":
-    # Batch Normalization between layers does not help here (it hurts: see below).
-    assert bn.value > 0.85 * plain_mse
-    assert bn.history["last_time_step_mse"][-1] < bn.value / 3  # fine in training only
-    # The LayerNorm cells train stably: they end at their best, near the plain model.
-    assert ln_curve[-1] < 1.1 * min(ln_curve) and ln.value < 1.25 * plain_mse
-    # Clipping or a smaller learning rate tames the ReLU model.
-    assert min(relu_clipped.value, relu_small_lr.value) < relu.value
+    # Batch Normalization between layers hurts here: fine in training, off in inference.
+    assert bn.value > 2 * plain_mse and bn.history["last_time_step_mse"][-1] < bn.value / 3
+    # Normalizing inside the cell works: far below BN, within twice the plain model.
+    assert ln.value < bn.value / 3 and ln.value < 2 * plain_mse
 
 # %% [markdown]
 # ## 3. Monitoring gradients during training
@@ -434,7 +435,8 @@ ax.legend();
 
 # %%
 event_files = sorted(log_dir.glob("events.out.tfevents.*"))
-print(f"{len(event_files)} TensorBoard event file(s) in {log_dir.relative_to(results.ROOT)}")
+print(f"{len(event_files)} TensorBoard event file(s) in "
+      f"{log_dir.relative_to(results.WORK_DIR)}")
 assert event_files and all(len(values) == P.remedy_epochs
                            for values in grad_logger.norms.values())
 
@@ -507,7 +509,7 @@ def show_gradient_flow(activation, scale, n_steps, clipping):
     ax_flow.semilogy(np.arange(n_steps)[shown], norm[shown])
     ax_flow.set(xlabel="time step $t$", ylabel=r"$\|\partial L/\partial x_{(t)}\|$",
                 title=f"{activation}, scale {scale}: first/last = "
-                      f"{back_to_front(norm):.2g}")
+                      f"{describe(back_to_front(norm))}")
     values = [gradients.global_norm(raw), gradients.global_norm(after)]
     ax_clip.bar(["before", "after"], values, color=[plots.PALETTE[1], plots.PALETTE[0]])
     ax_clip.set(yscale="log", title="parameter gradient norm")
@@ -525,17 +527,14 @@ widgets.interactive_view(show_gradient_flow, {
 # %% [markdown]
 # ## Summary
 #
-# Last-step validation MSE on the seq-to-seq task, full profile (the cell below prints
-# this run's figures):
+# Last-step validation MSE on the seq-to-seq task (the cell below plots this run's):
 #
-# | model | MSE | note |
-# |---|---|---|
-# | plain tanh (notebook 03) | 0.0060 | the reference |
-# | ReLU, lr 0.01 | 0.0095 | bumpy curve |
-# | ReLU, lr 0.001 | 0.0133 | smooth, slow |
-# | ReLU, lr 0.01, global_clipnorm=1 | 0.0084 | clipping helps |
-# | tanh + BatchNorm between layers | 0.0949 | training fine, inference off |
-# | tanh, LayerNorm cells | 0.0073 | smooth |
+# | model | in the full profile |
+# |---|---|
+# | plain tanh (notebook 03) | the reference |
+# | ReLU: lr 0.01, lr 0.001, lr 0.01 with global_clipnorm=1 | their order changes with the seed |
+# | tanh + BatchNorm between layers | training fine, inference far off |
+# | tanh, LayerNorm cells | far below BN, in the plain model's range |
 
 # %%
 measured = {"plain": plain_mse, "relu": relu.value, "relu\nlr 0.001": relu_small_lr.value,
@@ -549,7 +548,7 @@ ax.set_title("seq-to-seq, last-step validation MSE");
 # - With ReLU the *outputs* explode too; tanh keeps them in $[-1, 1]$.
 # - Remedies: keep tanh, lower the learning rate, clip the gradients (`global_clipnorm`
 #   keeps their direction), normalize. BN between layers hurt here; LN inside the cell
-#   trains smoothly, and the custom cell saves and reloads.
+#   works, and the custom cell saves and reloads.
 # - `recurrent_dropout` regularizes the state but costs the cuDNN kernel on a GPU.
 #
 # ## Exercises
