@@ -131,8 +131,8 @@ def forward_cost(model, n_steps: int) -> Cost:
             continue
         for side in ("input", "output"):
             if isinstance(getattr(layer, side), (list, tuple, dict)):
-                raise ValueError(f"forward_cost counts chains of layers; layer {layer.name!r} "
-                                 f"has several {side}s")
+                raise ValueError(f"forward_cost counts chains of layers; layer "
+                                 f"{layer.name!r} has several {side}s")
         inner = getattr(layer, "layer", layer)  # TimeDistributed: the wrapped layer
         cell = getattr(inner, "cell", None)
         out_shape = tuple(layer.compute_output_shape(shape))
