@@ -3,6 +3,7 @@
     python -m helpers.seeds --seeds "42 7 123 2026" [--profile full|quick] [--jobs 2]
     python -m helpers.seeds --seeds "7" --notebooks 03 04      # some notebooks only
     python -m helpers.seeds report --profile full              # rewrite the report
+    python -m helpers.seeds adopt --seed 42    # that seed's run becomes the committed one
 
 Every assert in a notebook is a claim the course makes, so it must hold whatever the
 seed (``$COURSE_SEED``, :mod:`helpers.profile`). For each seed the sweep gives the
@@ -23,6 +24,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import statistics
 import sys
 import time
@@ -31,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.profile import ENV_VAR, MAX_SEED, PROFILES, SEED_VAR
-from helpers.results import BOOK, ROOT, WORK_VAR, load_records
+from helpers.results import BOOK, ROOT, WORK_VAR, load_records, record_notebook_time
 from helpers.schedule import AFTER, TEST_SECONDS, Job, expected_seconds, notebook_names
 
 SWEEP_DIR = ROOT / "logs" / "seeds"
@@ -159,6 +161,8 @@ def run_one(name: str, seed: int, profile: str, work: Path, *, log=print) -> dic
     status = {"notebook": name, "seed": seed, "profile": profile,
               "seconds": round(seconds, 1), "tries": tries, "errors": errors}
     (work / "status" / f"{name}.json").write_text(json.dumps(status, indent=2) + "\n")
+    if not errors:
+        record_notebook_time(name, seconds, profile=profile, root=work / "results")
     verdict = "pass" if not errors else f"{len(errors)} failing cell(s): {describe(errors[0])}"
     log(f"{name} at seed {seed} ({profile}): {verdict} in {seconds:.0f} s")
     return status
@@ -362,6 +366,34 @@ def write_report(profile: str, seeds: Sequence[int] | None = None, *,
     return output
 
 
+def adopt(seed: int, profile: str = "full", *, root: Path = SWEEP_DIR,
+          target: Path = ROOT) -> list[str]:
+    """Make one seed's sweep run the committed run: its executed notebooks replace
+    ``notebooks/*.ipynb`` and its records ``results/<profile>/``; return the notebooks.
+
+    The same code at the same seed is what ``make run`` would execute, so the sweep's run
+    at seed 42 need not be repeated. Every notebook must have passed at that seed.
+    """
+    work = seed_dir(profile, seed, root)
+    statuses = load_statuses(profile, [seed], root)
+    names = notebook_names()
+    missing = [n for n in names if (n, seed) not in statuses]
+    failed = [n for n in names if (n, seed) in statuses and statuses[n, seed]["errors"]]
+    if missing or failed:
+        raise ValueError(f"seed {seed} ({profile}) cannot be adopted: "
+                         + "; ".join(part for part in (
+                             f"not run: {', '.join(missing)}" if missing else "",
+                             f"failed: {', '.join(failed)}" if failed else "") if part))
+    for name in names:
+        shutil.copyfile(work / "notebooks" / f"{name}.ipynb",
+                        Path(target) / "notebooks" / f"{name}.ipynb")
+    dest = Path(target) / "results" / profile
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(work / "results" / profile, dest,
+                    ignore=shutil.ignore_patterns("*.lock", "*.tmp"))
+    return names
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["one"]:
@@ -375,6 +407,15 @@ def main(argv: list[str] | None = None) -> int:
         for error in status["errors"]:
             print(f"  {describe(error)}")
         return 1 if status["errors"] else 0
+    if argv[:1] == ["adopt"]:
+        parser = argparse.ArgumentParser(prog="helpers.seeds adopt")
+        parser.add_argument("--seed", type=int, default=42)
+        parser.add_argument("--profile", choices=sorted(PROFILES), default="full")
+        args = parser.parse_args(argv[1:])
+        names = adopt(args.seed, args.profile)
+        print(f"adopted seed {args.seed} ({args.profile}): {len(names)} notebooks and "
+              f"results/{args.profile}/")
+        return 0
     if argv[:1] == ["report"]:
         parser = argparse.ArgumentParser(prog="helpers.seeds report")
         parser.add_argument("--profile", choices=sorted(PROFILES), default="full")

@@ -170,3 +170,29 @@ def test_report_gives_pass_or_first_failing_line_and_each_models_spread(tmp_path
 def test_report_without_a_sweep_is_a_clear_error(tmp_path):
     with pytest.raises(ValueError, match="no sweep of the quick profile"):
         seeds.write_report("quick", root=tmp_path, output=tmp_path / "x.md")
+
+
+def test_adopt_copies_a_passing_seed_and_refuses_a_failing_one(tmp_path):
+    root, target = tmp_path / "sweep", tmp_path / "repo"
+    (root / "quick").mkdir(parents=True)
+    _fake_sweep(root)
+    names = seeds.notebook_names()
+    for seed in (42, 7):  # every notebook must have run: fill in the ones the fake lacks
+        work = seeds.seed_dir("quick", seed, root)
+        (work / "notebooks").mkdir()
+        for name in names:
+            (work / "notebooks" / f"{name}.ipynb").write_text(f"{name} at {seed}")
+            status = work / "status" / f"{name}.json"
+            if not status.exists():
+                status.write_text(json.dumps({"notebook": name, "seed": seed,
+                                              "profile": "quick", "seconds": 1.0,
+                                              "errors": []}))
+    (target / "notebooks").mkdir(parents=True)
+    (target / "results" / "quick" / "models").mkdir(parents=True)
+    (target / "results" / "quick" / "models" / "stale.json").write_text("{}")
+    assert seeds.adopt(42, "quick", root=root, target=target) == names
+    assert (target / "notebooks" / f"{names[0]}.ipynb").read_text() == f"{names[0]} at 42"
+    adopted = sorted(p.name for p in (target / "results" / "quick" / "models").iterdir())
+    assert adopted == ["linear.json", "seq2seq_10.json"]  # the stale record is gone
+    with pytest.raises(ValueError, match="failed: 03_multistep_forecasting"):
+        seeds.adopt(7, "quick", root=root, target=target)
