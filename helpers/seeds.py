@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.profile import ENV_VAR, MAX_SEED, PROFILES, SEED_VAR
-from helpers.results import BOOK, ROOT, WORK_VAR, load_records, record_notebook_time
+from helpers.results import (BOOK, ROOT, WORK_VAR, load_records, other_records,
+                             record_notebook_time)
 from helpers.schedule import AFTER, TEST_SECONDS, Job, expected_seconds, notebook_names
 
 SWEEP_DIR = ROOT / "logs" / "seeds"
@@ -280,7 +281,8 @@ def spreads(profile: str, seeds: Sequence[int], root: Path = SWEEP_DIR) -> list[
         results_root = seed_dir(profile, seed, root) / "results"
         if not (results_root / profile / "models").is_dir():
             continue
-        for entry in load_records(profile, results_root):
+        others = other_records(profile, results_root).values()
+        for entry in [*load_records(profile, results_root), *(e for g in others for e in g)]:
             spread = found.setdefault(entry["name"], Spread(
                 entry["name"], entry.get("label") or entry["name"], str(entry["notebook"]),
                 entry["metric"], {}))

@@ -79,12 +79,14 @@ long_series = data.generate_time_series(64, n_long + 1, seed=P.seed)
 X_long, y_long = long_series[:, :n_long], long_series[:, n_long]
 
 
-def rnn_with_scale(activation, scale, return_sequences=False):
-    """A SimpleRNN(20) whose recurrent weights are an orthogonal matrix times `scale`."""
+def rnn_with_scale(activation, scale, return_sequences=False, identity=False):
+    """A SimpleRNN(20) whose recurrent weights are an orthogonal matrix (or the identity)
+    times `scale`."""
     training.set_seed(P.seed)
+    init = keras.initializers.Identity if identity else keras.initializers.Orthogonal
     recurrent = keras.layers.SimpleRNN(
         20, activation=activation, return_sequences=return_sequences,
-        recurrent_initializer=keras.initializers.Orthogonal(gain=scale))
+        recurrent_initializer=init(gain=scale))
     head = [] if return_sequences else [keras.layers.Dense(1)]
     return keras.Sequential([keras.Input(shape=(None, 1)), recurrent, *head])
 
@@ -134,13 +136,16 @@ for activation in ("tanh", "relu"):
 # ### Why ReLU is risky in an RNN
 #
 # The two activations differ in the *forward* pass. The same $\mathbf{W}_y$ is applied at
-# every step, so if it stretches the state a little, a ReLU layer stretches it again and
-# again: the outputs grow without bound (in float32 they can overflow, so we run the
-# float64 copy again). tanh squashes everything back into $[-1, 1]$.
+# every step, so if it stretches the state, a ReLU layer stretches it again and again:
+# nothing bounds its outputs (in float32 they can overflow, so we run the float64 copy
+# again). tanh squashes everything back into $[-1, 1]$. The plainest stretch is
+# $\mathbf{W}_y = 2\mathbf{I}$, which doubles every unit's state at each step. (With a
+# random orthogonal matrix times 2, as above, whether ReLU's outputs blow up depends on
+# the draw: ReLU zeroes the negative part of each stretched state.)
 
 # %%
 outputs = {activation: np.abs(gradients.in_float64(
-               rnn_with_scale(activation, 2.0, return_sequences=True))(
+               rnn_with_scale(activation, 2.0, return_sequences=True, identity=True))(
                X_long.astype("float64")).numpy()).max(axis=(0, 2))
            for activation in ("tanh", "relu")}
 fig, ax = plt.subplots(figsize=(8, 3.2))
@@ -148,7 +153,7 @@ for activation, values in outputs.items():
     shown = np.isfinite(values)
     ax.semilogy(np.arange(n_long)[shown], values[shown], label=activation)
 ax.set(xlabel="time step $t$", ylabel=r"largest $|y_{(t)}|$ in the batch",
-       title="outputs of a SimpleRNN(20) with recurrent scale 2")
+       title="outputs of a SimpleRNN(20) with recurrent weights 2I")
 ax.legend();
 
 # %%

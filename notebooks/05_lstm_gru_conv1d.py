@@ -950,8 +950,9 @@ longest = max(mem.lags)
 print("spans:", spans, f" recall at lag 50 and {longest}:",
       {cell: (round(r[50], 2), round(r[longest], 2)) for cell, r in recall.items()})
 assert spans["SimpleRNN"] < longest  # the simple cell stops somewhere in the range
-# where it recalls nothing, the better gated cell still recalls the value ...
-assert max(recall[c][longest] for c in ("LSTM", "GRU")) > recall["SimpleRNN"][longest] + 0.5
+# at the longest lag the better gated cell recalls more (in full, by far) ...
+gap = max(recall[c][longest] for c in ("LSTM", "GRU")) - recall["SimpleRNN"][longest]
+assert gap > (0.5 if P.name == "full" else 0)
 if P.name == "full":  # ... and at lag 50 both do (six quick epochs are not always enough)
     for cell in ("LSTM", "GRU"):
         assert recall[cell][50] > recall["SimpleRNN"][50] + 0.5
@@ -960,8 +961,9 @@ if P.name == "full":  # ... and at lag 50 both do (six quick epochs are not alwa
 # The simple cell has no gate: the same weights mix every new value into its state, so
 # whatever it stores is blurred a little by each value that follows, and within this
 # training budget it stops short of the longest lag (asserted). There, the better of
-# the LSTM and the GRU still recalls most of the value, and in the full profile both do
-# at lag 50, where the simple cell is near 0 (asserted: a recall higher by 0.5 or more).
+# the LSTM and the GRU recalls more of the value (in the full profile, a recall higher
+# by 0.5 or more, asserted), and in the full profile both do so at lag 50, where the
+# simple cell is near 0. The quick profile's six epochs only show the order.
 # Which of the two reaches further, and a span itself, changes with the seed: a span
 # drops a whole lag when one score lands just under 0.9, so compare the curves, not only
 # the spans. An LSTM can hold a number by keeping its forget gate near 1 and its input
