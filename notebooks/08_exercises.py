@@ -275,7 +275,7 @@ video_classifier = keras.Sequential([
     keras.layers.GRU(32),
     keras.layers.Dense(10, activation="softmax"),
 ], name="video_classifier")
-clips = np.random.default_rng(0).random((2, 16, 64, 64, 3), dtype="float32")
+clips = np.random.default_rng(P.seed).random((2, 16, 64, 64, 3), dtype="float32")
 print("per-frame features:", tuple(video_classifier.layers[0](clips).shape))
 print("class probabilities:", tuple(video_classifier(clips).shape))
 print(f"{video_classifier.count_params():,} parameters")
