@@ -290,8 +290,10 @@ def spreads(profile: str, seeds: Sequence[int], root: Path = SWEEP_DIR) -> list[
     return sorted(found.values(), key=lambda s: (s.notebook, s.metric, s.name))
 
 
-def _fmt(value: float) -> str:
-    return f"{value:.4f}" if abs(value) < 10 else f"{value:,.0f}"
+def _fmt(value: float, like: float | None = None) -> str:
+    """Four decimals for the chapter's MSEs, whole numbers for MAEs in MW (by the size of
+    ``like``, default ``value``)."""
+    return f"{value:.4f}" if abs(value if like is None else like) < 10 else f"{value:,.0f}"
 
 
 def report_text(profile: str, seeds: Sequence[int], statuses: Mapping[tuple[str, int], dict],
@@ -340,7 +342,7 @@ def report_text(profile: str, seeds: Sequence[int], statuses: Mapping[tuple[str,
         per_seed = [(_fmt(spread.values[s]) if s in spread.values else "") for s in seeds]
         lines.append(f"| {spread.notebook} | {spread.label} | {spread.metric} | "
                      f"{'' if book is None else f'{book.value:g}'} | {_fmt(spread.mean)} | "
-                     f"{_fmt(spread.low)}-{_fmt(spread.high)} | {_fmt(spread.std)} | "
+                     f"{_fmt(spread.low)}-{_fmt(spread.high)} | {_fmt(spread.std, spread.mean)} | "
                      + " | ".join(per_seed) + " |")
     return "\n".join(lines) + "\n"
 
