@@ -293,7 +293,9 @@ ax.legend();
 print(f"naive {naive_mse:.4f}   linear {linear.value:.4f}   noise floor {sigma2:.5f}")
 assert sigma2 < linear.value < linear.history["val_loss"][0]  # learns; never below floor
 if P.name == "full":
-    assert linear.value < naive_mse / 4  # the book: about 0.004, five times better than naive
+    # the book: about 0.004, five times better; 4 to 6 times here, by the seed, and the
+    # curve is still falling after 20 epochs, more slowly from some initial weights
+    assert linear.value < naive_mse / 3
 
 # %%
 y_linear = linear_model.predict(X_valid, verbose=0)
@@ -426,8 +428,9 @@ ax.set_title("validation MSE: ours vs the book");
 # - Sequence inputs are `[batch, time steps, features]` arrays; our series are univariate.
 # - The naive forecast scores about 0.020; we showed that about 0.0017 of it is noise
 #   ($2\sigma^2$) and the rest is the signal's change over one step.
-# - A 51-parameter linear model, trained for the book's 20 epochs, beats it by a factor of
-#   about five. Any recurrent model in the next notebooks has to beat *that*.
+# - A 51-parameter linear model, trained for the book's 20 epochs, beats it several times
+#   over (the book: about five). Any recurrent model in the next notebooks has to beat
+#   *that*.
 # - No model can go below the noise floor, about 0.00083.
 #
 # ## Exercises
