@@ -92,9 +92,10 @@ print(f" naive: val MSE {one_step.baseline:.4f}")
 # After the same few epochs the GRU is well ahead of the linear model: it learns faster
 # per epoch, though each forecast costs it far more work, most of it in steps that must
 # run one after another (how much more time that takes depends on the machine: the
-# seconds above are this one's). In the full profile both already beat the naive
-# forecast (the last value); the quick profile's single epoch on 300 series is not
-# enough for that, so only the first claim is checked there.
+# seconds above are this one's). In the full profile the GRU already beats the naive
+# forecast (the last value); the linear model, which needs more epochs than these, lands
+# near it, ahead or behind depending on the seed. The quick profile's single epoch on
+# 300 series is not enough for either, so only the first claim is checked there.
 
 # %%
 linear_run, gru_run = demo
@@ -103,7 +104,7 @@ assert gru_run.params > 10 * linear_run.params  # ... with far more parameters
 assert costs["gru"].multiply_adds > 10 * costs["linear"].multiply_adds  # and work
 assert costs["gru"].sequential_ops > costs["linear"].sequential_ops
 if P.name == "full":
-    assert max(linear_run.score, gru_run.score) < one_step.baseline
+    assert gru_run.score < one_step.baseline
 
 # %% [markdown]
 # ## Train and compare
