@@ -503,7 +503,7 @@ widgets.train_view(show_forecast, {
 # 1. Add calendar inputs: give the networks the time of day and the day of the week
 #    (as sines and cosines) as extra channels. Do they now beat SARIMA?
 # 2. Train the networks for one step ahead only (`horizon=1`). Do they now beat
-#    "seasonal naive + last change" at 30 minutes?
+#    "seasonal naive + last change" on the horizon's first value (one step ahead)?
 # 3. Average the forecasts of SARIMA and the best network. Is the ensemble better than
 #    either? Why might it be?
 # 4. Skip the differencing: let the networks read and predict standardised demand
