@@ -19,6 +19,7 @@ IGNORED = "#BBBBBB"
 GRADIENT = "#D55E00"
 _W, _H = 1.1, 0.7  # box size
 _GAP = 2.0  # distance between unrolled copies
+_SCALE = 0.8  # inches per drawing unit, for the figures sized here
 
 
 def _arrow(ax, start, end, color="#333333", style="-|>", ls="-", rad=0.0, lw=1.2):
@@ -48,14 +49,29 @@ def _step_label(i: int, n: int) -> str:
     return "t" if offset == 0 else f"t-{offset}"
 
 
-def recurrent_neuron(ax: plt.Axes, *, label: str = "", state: str = "y") -> plt.Axes:
-    """One recurrent cell with its output fed back to itself (the rolled-up view)."""
+def _check_int(name: str, value, minimum: int = 1, maximum: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"{name} must be an int, got {type(value).__name__} ({value!r})")
+    if value < minimum or (maximum is not None and value > maximum):
+        bound = f"from {minimum} to {maximum}" if maximum is not None else f">= {minimum}"
+        raise ValueError(f"{name} must be {bound}, got {value}")
+    return value
+
+
+def recurrent_neuron(ax: plt.Axes, *, label: str = "", state: str = "y",
+                     out: str | None = None) -> plt.Axes:
+    """One recurrent cell with its state fed back to itself (the rolled-up view).
+
+    ``out``: the name of the output drawn above the cell (default: the state's name, as
+    in a simple neuron whose output is its state).
+    """
+    out = state if out is None else out
     _box(ax, 0, 0, label)
     _arrow(ax, (0, -1.35), (0, -_H / 2 - 0.07))
     ax.text(0, -1.55, "$x_{(t)}$", ha="center", va="center", fontsize=9)
     _arrow(ax, (0, _H / 2 + 0.07), (0, 1.35))
-    ax.text(0, 1.55, f"${state}_{{(t)}}$", ha="center", va="center", fontsize=9)
-    # the output, fed back as the next step's extra input
+    ax.text(0, 1.55, f"${out}_{{(t)}}$", ha="center", va="center", fontsize=9)
+    # the state, fed back as the next step's extra input
     _arrow(ax, (_W / 2 + 0.07, 0.2), (_W / 2 + 0.07, -0.2), rad=-2.2, color=PALETTE[0])
     ax.text(_W / 2 + 0.55, 0, f"${state}_{{(t-1)}}$", ha="left", va="center", fontsize=8,
             color=PALETTE[0])
@@ -117,6 +133,100 @@ def unrolled(
     return ax
 
 
+def _vector(ax, x, y, n, name, t, *, side="below", color="#333333", size=0.22):
+    """A vector drawn as ``n`` small squares in a row centred on ``(x, y)``, named
+    ``name_(t)`` below or above it."""
+    left = x - n * size / 2
+    for i in range(n):
+        ax.add_patch(plt.Rectangle((left + i * size, y - size / 2), size, size,
+                                   fc="white", ec=color, lw=0.9))
+    dy = -(size / 2 + 0.22) if side == "below" else size / 2 + 0.22
+    ax.text(x, y + dy, f"$\\mathbf{{{name}}}_{{({t})}}$", ha="center", va="center",
+            fontsize=8, color=color)
+
+
+def _layer(ax, x, y, n_neurons, *, n_inputs, t, state_in=False):
+    """A layer of ``n_neurons`` recurrent neurons: a wide box of circles, the input vector
+    below it, the output vector above it. Returns the box's half width."""
+    spacing = 0.32
+    half = n_neurons * spacing / 2 + 0.12
+    ax.add_patch(FancyBboxPatch((x - half, y - 0.25), 2 * half, 0.5,
+                                boxstyle="round,pad=0.05", fc=CELL_COLOR, ec="#333333",
+                                lw=1))
+    centres = [x + (i - (n_neurons - 1) / 2) * spacing for i in range(n_neurons)]
+    for cx in centres:
+        ax.add_patch(plt.Circle((cx, y), 0.1, fc="white", ec="#333333", lw=0.9))
+    _vector(ax, x, y - 1.15, n_inputs, "x", t)
+    _arrow(ax, (x, y - 1.0), (x, y - 0.32))
+    size = 0.22  # the output vector: one square per neuron, straight above it
+    for cx in centres:
+        _arrow(ax, (cx, y + 0.12), (cx, y + 0.9), lw=0.9)
+    _vector(ax, x, y + 1.0, n_neurons, "y", t, side="above", size=spacing)
+    return half
+
+
+def layer_of_neurons(n_neurons: int = 5, n_steps: int = 3, *,
+                     n_inputs: int = 3) -> tuple[plt.Figure, list[plt.Axes]]:
+    """A layer of recurrent neurons (the book's figure 15-2): rolled up on the left,
+    unrolled through ``n_steps`` time steps on the right.
+
+    Every neuron gets the whole input vector x_(t) (``n_inputs`` values) and the layer's
+    whole previous output vector y_(t-1); the layer outputs one value per neuron.
+    """
+    n_neurons = _check_int("n_neurons", n_neurons, 1, 8)
+    n_steps = _check_int("n_steps", n_steps, 1, 6)
+    n_inputs = _check_int("n_inputs", n_inputs, 1, 8)
+    half = n_neurons * 0.32 / 2 + 0.12
+    gap = 2 * half + 1.4
+    widths = [2 * half + 1.6, (n_steps - 1) * gap + 2 * half + 0.6]
+    fig, (ax_rolled, ax_unrolled) = plt.subplots(
+        1, 2, figsize=(_SCALE * sum(widths) + 0.8, _SCALE * 3.5 + 0.6),
+        gridspec_kw={"width_ratios": widths})
+    _layer(ax_rolled, 0, 0, n_neurons, n_inputs=n_inputs, t="t")
+    # the output vector, fed back into the layer at the next step
+    ax_rolled.add_patch(FancyArrowPatch((half * 0.7 + 0.1, 1.0), (half + 0.07, 0),
+                                        arrowstyle="-|>", mutation_scale=12,
+                                        color=PALETTE[0], lw=1.2,
+                                        connectionstyle="arc3,rad=-0.9"))
+    ax_rolled.text(half + 0.55, 0.55, "$\\mathbf{y}_{(t-1)}$", ha="left", va="center",
+                   fontsize=8, color=PALETTE[0])
+    ax_rolled.set_xlim(-half - 0.3, half + 1.3)
+    ax_rolled.set_title("a layer of recurrent neurons", fontsize=10)
+    for i in range(n_steps):
+        t = _step_label(i, n_steps)
+        _layer(ax_unrolled, i * gap, 0, n_neurons, n_inputs=n_inputs, t=t)
+        if i:
+            _arrow(ax_unrolled, ((i - 1) * gap + half + 0.07, 0), (i * gap - half - 0.07, 0),
+                   color=PALETTE[0])
+            ax_unrolled.text(i * gap - gap / 2, 0.15,
+                             f"$\\mathbf{{y}}_{{({_step_label(i - 1, n_steps)})}}$",
+                             ha="center", va="bottom", fontsize=7, color=PALETTE[0])
+    ax_unrolled.set_xlim(-half - 0.3, (n_steps - 1) * gap + half + 0.3)
+    ax_unrolled.set_title("the same layer, unrolled through time", fontsize=10)
+    for ax in (ax_rolled, ax_unrolled):
+        ax.set_ylim(-1.6, 1.75)
+        ax.set_aspect("equal")
+        ax.axis("off")
+    fig.tight_layout()
+    return fig, [ax_rolled, ax_unrolled]
+
+
+def memory_cell(n_steps: int = 3) -> tuple[plt.Figure, list[plt.Axes]]:
+    """A memory cell (the book's figure 15-3): its hidden state h_(t) = f(h_(t-1), x_(t))
+    goes to the next step, its output y_(t) goes up, and the two may differ."""
+    n_steps = _check_int("n_steps", n_steps, 1, 6)
+    widths = [3.3, (n_steps - 1) * _GAP + 2.6]
+    fig, (ax_rolled, ax_unrolled) = plt.subplots(
+        1, 2, figsize=(_SCALE * sum(widths) + 0.8, _SCALE * 3.5 + 0.6),
+        gridspec_kw={"width_ratios": widths})
+    recurrent_neuron(ax_rolled, label="cell", state="h", out="y")
+    ax_rolled.set_title("a memory cell", fontsize=10)
+    unrolled(ax_unrolled, n_steps, label="cell", state="h", out="y",
+             title="unrolled: the state $h$ goes right, the output $y$ goes up")
+    fig.tight_layout()
+    return fig, [ax_rolled, ax_unrolled]
+
+
 def sequence_shapes(n_steps: int = 4) -> tuple[plt.Figure, list[plt.Axes]]:
     """The four ways to feed and read a recurrent network, side by side."""
     fig, axes = plt.subplots(1, 4, figsize=(14, 2.8))
@@ -146,6 +256,50 @@ def bptt(n_steps: int = 5, used: Sequence[int] = (2, 3, 4)) -> tuple[plt.Figure,
             color=GRADIENT)
     ax.set_ylim(-1.75, 2.3)
     return fig, ax
+
+
+def deep_rnn(n_layers: int = 3, n_steps: int = 3) -> tuple[plt.Figure, list[plt.Axes]]:
+    """A deep RNN (the book's figure 15-7): ``n_layers`` recurrent layers stacked, rolled
+    up on the left and unrolled through ``n_steps`` time steps on the right. Each layer's
+    output sequence is the next layer's input sequence."""
+    n_layers = _check_int("n_layers", n_layers, 1, 5)
+    n_steps = _check_int("n_steps", n_steps, 1, 6)
+    rise = 1.4  # vertical distance between layers
+    top = (n_layers - 1) * rise
+    widths = [2.6, (n_steps - 1) * _GAP + 2.0]
+    fig, (ax_rolled, ax_unrolled) = plt.subplots(
+        1, 2, figsize=(_SCALE * sum(widths) + 0.8, _SCALE * (top + 3.4) + 0.6),
+        gridspec_kw={"width_ratios": widths})
+    for ax, steps in ((ax_rolled, 1), (ax_unrolled, n_steps)):
+        for i in range(steps):
+            x = i * _GAP
+            t = "t" if ax is ax_rolled else _step_label(i, n_steps)
+            _arrow(ax, (x, -1.2), (x, -_H / 2 - 0.07))
+            ax.text(x, -1.45, f"$x_{{({t})}}$", ha="center", va="center", fontsize=8)
+            _arrow(ax, (x, top + _H / 2 + 0.07), (x, top + 1.2))
+            ax.text(x, top + 1.45, f"$y_{{({t})}}$", ha="center", va="center", fontsize=8)
+            for layer in range(n_layers):
+                y = layer * rise
+                _box(ax, x, y, f"layer {layer + 1}")
+                if layer:
+                    _arrow(ax, (x, y - rise + _H / 2 + 0.07), (x, y - _H / 2 - 0.07))
+                if ax is ax_rolled:  # each layer feeds its own state back to itself
+                    _arrow(ax, (_W / 2 + 0.07, y + 0.2), (_W / 2 + 0.07, y - 0.2),
+                           rad=-2.2, color=PALETTE[0])
+                elif i:
+                    _arrow(ax, (x - _GAP + _W / 2 + 0.07, y), (x - _W / 2 - 0.07, y),
+                           color=PALETTE[0])
+    ax_rolled.set_xlim(-1.0, 1.6)
+    ax_rolled.set_title("a deep RNN", fontsize=10)
+    ax_unrolled.set_xlim(-1.0, (n_steps - 1) * _GAP + 1.0)
+    ax_unrolled.set_title("unrolled: each layer's outputs are the next layer's inputs",
+                          fontsize=10)
+    for ax in (ax_rolled, ax_unrolled):
+        ax.set_ylim(-1.7, top + 1.7)
+        ax.set_aspect("equal")
+        ax.axis("off")
+    fig.tight_layout()
+    return fig, [ax_rolled, ax_unrolled]
 
 
 def dilated_stack(dilation_rates: Sequence[int], kernel_size: int = 2, *,
@@ -186,4 +340,51 @@ def dilated_stack(dilation_rates: Sequence[int], kernel_size: int = 2, *,
     ax.axis("off")
     ax.set_title(f"kernel {kernel_size}, rates {rates}: the last output sees {field} steps"
                  + ("" if field <= n_steps else f" ({n_steps} drawn)"), fontsize=10)
+    return ax
+
+
+def seq_to_seq_targets(n_steps: int = 4, ahead: int = 10, *,
+                       ax: plt.Axes | None = None) -> plt.Axes:
+    """A sequence-to-sequence forecaster (the book's figure 15-8): at every time step t
+    the RNN outputs a vector of the next ``ahead`` values, x_(t+1) ... x_(t+ahead).
+
+    The targets are the input series shifted by 1, 2, ..., ``ahead`` steps: each output
+    vector is drawn as a column of squares, from x_(t+1) at the bottom to x_(t+ahead) at
+    the top (with a gap in the column when ``ahead`` > 4).
+    """
+    n_steps = _check_int("n_steps", n_steps, 1, 8)
+    ahead = _check_int("ahead", ahead, 1, 100)
+    if ax is None:
+        rows = 4 if ahead > 4 else ahead
+        _, ax = plt.subplots(figsize=(_SCALE * ((n_steps - 1) * _GAP + 2.6) + 0.6,
+                                      _SCALE * (3.2 + rows * 0.34) + 0.6))
+    size = 0.34
+    shown = list(range(1, ahead + 1)) if ahead <= 4 else [1, 2, None, ahead]
+    for i in range(n_steps):
+        x = i * _GAP
+        _box(ax, x, 0)
+        _arrow(ax, (x, -1.35), (x, -_H / 2 - 0.07))
+        ax.text(x, -1.58, f"$x_{{({i})}}$", ha="center", va="center", fontsize=9)
+        _arrow(ax, (x, _H / 2 + 0.07), (x, 1.0))
+        for j, k in enumerate(shown):
+            y = 1.05 + j * size
+            if k is None:
+                ax.text(x, y + size / 2, "$\\vdots$", ha="center", va="center", fontsize=9)
+                continue
+            ax.add_patch(plt.Rectangle((x - size / 2, y), size, size, fc="white",
+                                       ec=GRADIENT, lw=1))
+            ax.text(x + size / 2 + 0.08, y + size / 2, f"$x_{{({i + k})}}$", ha="left",
+                    va="center", fontsize=8, color=GRADIENT)
+        if i:
+            _arrow(ax, (x - _GAP + _W / 2 + 0.07, 0), (x - _W / 2 - 0.07, 0),
+                   color=PALETTE[0])
+    top = 1.05 + len(shown) * size
+    ax.text(-_W / 2 - 0.15, 1.05 + len(shown) * size / 2, "targets", ha="right",
+            va="center", fontsize=8, color=GRADIENT, rotation=90)
+    ax.set_xlim(-1.3, (n_steps - 1) * _GAP + 1.3)
+    ax.set_ylim(-1.8, top + 0.35)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(f"sequence to sequence: at step $t$ the targets are "
+                 f"$x_{{(t+1)}}, \\ldots, x_{{(t+{ahead})}}$", fontsize=10)
     return ax

@@ -94,3 +94,45 @@ def test_train_view_surfaces_errors_and_validates():
         widgets.train_view(broken, {"n": widgets.int_slider("n", 1, 2, 1)})
     with pytest.raises(ValueError, match="value must be one of"):
         widgets.dropdown("act", ["tanh"], "relu")
+
+
+@pytest.mark.parametrize("draw, n_axes", [
+    (diagrams.layer_of_neurons, 2),
+    (diagrams.memory_cell, 2),
+    (diagrams.deep_rnn, 2),
+])
+def test_rolled_and_unrolled_figures_draw(draw, n_axes):
+    fig, axes = draw()
+    assert len(axes) == n_axes and all(isinstance(a, plt.Axes) and a.patches for a in axes)
+    assert fig is axes[0].figure
+
+
+def test_figures_name_what_they_draw():
+    _, (rolled, unrolled) = diagrams.layer_of_neurons(4, 2, n_inputs=2)
+    texts = " ".join(t.get_text() for t in unrolled.texts)
+    assert r"\mathbf{x}_{(t)}" in texts and r"\mathbf{y}_{(t-1)}" in texts
+    _, (rolled, unrolled) = diagrams.memory_cell(3)
+    rolled_texts = " ".join(t.get_text() for t in rolled.texts)
+    assert "h_{(t-1)}" in rolled_texts and "y_{(t)}" in rolled_texts  # state != output
+    _, (rolled, unrolled) = diagrams.deep_rnn(4, 2)
+    assert sum(t.get_text().startswith("layer") for t in unrolled.texts) == 4 * 2
+    ax = diagrams.seq_to_seq_targets(3, 10)
+    texts = [t.get_text() for t in ax.texts]
+    assert "$x_{(1)}$" in texts and "$x_{(10)}$" in texts  # step 0: targets 1 to 10
+    assert "$x_{(12)}$" in texts  # step 2: its last target is 2 + 10
+    fig, own = plt.subplots()
+    assert diagrams.seq_to_seq_targets(2, 3, ax=own) is own
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: diagrams.layer_of_neurons(0), ValueError, "n_neurons must be"),
+    (lambda: diagrams.layer_of_neurons(3, n_inputs=2.5), TypeError, "n_inputs must be an int"),
+    (lambda: diagrams.memory_cell("3"), TypeError, "n_steps must be an int"),
+    (lambda: diagrams.deep_rnn(n_layers=9), ValueError, "n_layers must be from 1 to 5"),
+    (lambda: diagrams.deep_rnn(n_steps=True), TypeError, "n_steps must be an int"),
+    (lambda: diagrams.seq_to_seq_targets(ahead=0), ValueError, "ahead must be"),
+    (lambda: diagrams.seq_to_seq_targets(n_steps=2.0), TypeError, "n_steps must be an int"),
+])
+def test_figures_reject_bad_arguments(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
