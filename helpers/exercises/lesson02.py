@@ -1,0 +1,86 @@
+"""Checks for the exercises of notebook 02 (recurrent neurons, simple and deep RNNs).
+
+Each check rebuilds the answer the way the notebook builds its data and models, with
+the active profile and seed (``$COURSE_PROFILE``, ``$COURSE_SEED``); none trains.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from helpers import data
+from helpers.exercises import verdict
+from helpers.profile import get_profile
+
+__all__ = ["check_y_last", "check_frames_with_gradient", "check_multiply_adds",
+           "check_seasonal_naive_mse"]
+
+
+def check_y_last(y) -> bool:
+    """Exercise 1: y_(t) of the notebook's 5-neuron SimpleRNN for instance 0 of
+    ``X_batch`` at the last step (a vector of 5 values), from equation 15-1.
+
+    The layer is rebuilt as the notebook builds it (same seed, same data), which reseeds
+    the random generators as ``training.set_seed`` does.
+    """
+    import keras
+
+    from helpers import training
+
+    P = get_profile()
+    training.set_seed(P.seed)
+    layer = keras.layers.SimpleRNN(5, return_sequences=True)
+    X_batch = data.generate_time_series(4, P.n_steps, seed=P.seed)
+    expected = np.asarray(layer(X_batch))[0, -1]
+    return verdict(y, expected, name="y at the last step, instance 0", rtol=1e-4,
+                   atol=1e-5, hint=(
+                       "loop over t: y = tanh(W_x.T @ x_t + W_y.T @ y + b), starting from "
+                       "y = zeros(5), with x_t = X_batch[0, t]"))
+
+
+def check_frames_with_gradient(frames) -> bool:
+    """Exercise 3: the frames (0 to 5) whose copy of W_y gets a nonzero gradient when
+    the cost reads only the output at step 3 of the 6-step unrolled layer."""
+    # Frame t's copy acts on y_(t-1): it reaches y_(3) only if t <= 3, and frame 0's
+    # copy multiplies y_(-1) = 0.
+    used = 3
+    expected = np.arange(1, used + 1)
+    given = np.sort(np.asarray(frames, dtype="float64").ravel()) if np.size(frames) else \
+        np.asarray([], dtype="float64")
+    return verdict(given, expected, name="frames with gradient", rtol=0, hint=(
+        "which copies can change y_(3)? And what does frame 0's copy multiply?"))
+
+
+def multiply_adds(units: int, depth: int, n_steps: int) -> int:
+    """Multiply-adds of one forecast by ``rnn_stack(units, depth)`` (Dense(1) head) on
+    ``n_steps`` steps of a univariate series: each SimpleRNN layer does
+    ``n_inputs * units + units * units`` per step, the head ``units``."""
+    per_step = 1 * units + units * units + (depth - 1) * 2 * units * units
+    return n_steps * per_step + units
+
+
+def check_multiply_adds(n) -> bool:
+    """Exercise 4: multiply-adds of one forecast by ``models.rnn_stack(20, 3)`` on the
+    notebook's 50-step inputs."""
+    return verdict(n, multiply_adds(20, 3, get_profile().n_steps),
+                   name="multiply-adds of rnn_stack(20, 3)", rtol=0, hint=(
+                       "per step, a layer with n_in inputs and 20 units does n_in*20 + "
+                       "20*20; the first layer has n_in = 1, the others 20; all run "
+                       "every step; the Dense head runs once"))
+
+
+def monthly_series(seed: int) -> np.ndarray:
+    """Notebook 02's monthly series (section 8): trend + season of 12 + noise, 120 months."""
+    months = np.arange(120)
+    rng = np.random.default_rng(seed)
+    return 0.05 * months + np.sin(2 * np.pi * months / 12) + 0.1 * rng.standard_normal(120)
+
+
+def check_seasonal_naive_mse(mse) -> bool:
+    """Exercise 6: 24-month MSE of the seasonal naive forecast (repeat the last known
+    12 months twice) on notebook 02's monthly series."""
+    monthly = monthly_series(get_profile().seed)
+    known, future = monthly[:96], monthly[96:]
+    forecast = np.tile(known[-12:], 2)
+    return verdict(mse, np.mean((future - forecast) ** 2), name="seasonal naive MSE",
+                   rtol=0.01, hint="forecast = np.tile(known[-period:], 2)")
