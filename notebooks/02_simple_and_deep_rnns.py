@@ -27,10 +27,10 @@
 #
 # **What you will learn**
 #
-# - what a recurrent neuron and a recurrent layer compute, unrolled through time, and
-#   the equations of a layer, executed in NumPy and checked against Keras' `SimpleRNN`;
-# - memory cells, the four ways to wire inputs and outputs, and backpropagation through
-#   time, with a gradient computed both ways;
+# - what a recurrent neuron and a layer of them compute, unrolled through time, with the
+#   layer's equations executed in NumPy and checked against Keras' `SimpleRNN`;
+# - memory cells, the four ways to wire inputs and outputs, backpropagation through time
+#   (a gradient computed both ways), and deep RNNs;
 # - how a one-neuron RNN, a deep RNN and a deep RNN with a `Dense` head compare with the
 #   baselines (measured), and the `return_sequences` mistake everyone makes once;
 # - what trend and seasonality are, and how differencing removes them.
@@ -74,7 +74,14 @@ diagrams.unrolled(ax_unrolled, 4, title="the same neuron, unrolled through time"
 #
 # Put `n_neurons` recurrent neurons side by side and every one of them receives the whole
 # input vector $\mathbf{x}_{(t)}$ and the whole previous output vector
-# $\mathbf{y}_{(t-1)}$. The layer has two weight matrices, $\mathbf{W}_x$
+# $\mathbf{y}_{(t-1)}$ of the layer; the layer outputs one value per neuron, the vector
+# $\mathbf{y}_{(t)}$ (here 5 neurons and 3 inputs):
+
+# %%
+fig, axes = diagrams.layer_of_neurons(n_neurons=5, n_steps=3, n_inputs=3)
+
+# %% [markdown]
+# The layer has two weight matrices, $\mathbf{W}_x$
 # (`n_inputs × n_neurons`) for the inputs and $\mathbf{W}_y$ (`n_neurons × n_neurons`) for
 # the previous outputs, and a bias vector $\mathbf{b}$. For one instance (equation 15-1 in
 # the book):
@@ -168,34 +175,36 @@ print(f"y({t_out}) depends on no input after step {t_out}:",
 # %% [markdown]
 # Every input up to step 20 moves $y_{(20)}$; how strongly is a matter of the weights
 # (this layer is untrained). Over long sequences that influence tends to explode or
-# vanish, which notebook 04 measures, and notebook 05 measures how far back a trained
-# cell can actually remember.
+# vanish (notebook 04); notebook 05 measures how far back a trained cell remembers.
 #
 # ## 3. Memory cells
 #
-# Since a recurrent layer's output at step $t$ is a function of all earlier inputs, it has
-# a form of memory. Any part of a network that keeps state across time steps is called a
-# **memory cell** (or just a cell). In general a cell's state $\mathbf{h}_{(t)}$ (for
-# *hidden*) is a function of the input and the previous state,
-# $\mathbf{h}_{(t)} = f(\mathbf{h}_{(t-1)}, \mathbf{x}_{(t)})$, and its output
+# So a recurrent layer has a form of memory. Any part of a network that keeps state
+# across time steps is a **memory cell** (or cell). The state, called $\mathbf{h}$ for
+# *hidden*, is passed to the next step; the output $\mathbf{y}$ goes up, and the two need
+# not be the same:
+
+# %%
+fig, axes = diagrams.memory_cell(3)
+
+# %% [markdown]
+# In general $\mathbf{h}_{(t)} = f(\mathbf{h}_{(t-1)}, \mathbf{x}_{(t)})$, and
 # $\mathbf{y}_{(t)}$ is a function of them too. In the simple cell above the output *is*
-# the state; in the LSTM cell of notebook 05 they differ. A single layer of simple cells
-# only learns short patterns, typically about 10 steps long.
+# the state; in the LSTM cell of notebook 05 they differ. The book puts the reach of a
+# simple cell at short patterns, about 10 steps long.
 #
 # ## 4. Input and output sequences
 #
 # A recurrent network can read and write sequences in four ways:
 #
-# - **sequence to sequence**: read a sequence, output a sequence, such as forecasting a
-#   series shifted one step into the future (notebook 03);
-# - **sequence to vector**: read a sequence, keep only the last output, such as the
-#   sentiment score of a review, or the next value of a series (this notebook);
-# - **vector to sequence**: read one input (at the first step, or at every step), output
-#   a sequence, such as a caption for an image;
-# - **encoder-decoder**: a sequence-to-vector *encoder* followed by a vector-to-sequence
-#   *decoder*, such as translation: reading the whole sentence before writing works better
-#   than translating word by word, since the end of a sentence can change the meaning of
-#   its start.
+# - **sequence to sequence**: forecast the series shifted ahead (notebook 03);
+# - **sequence to vector**: keep only the last output: the sentiment of a review, or the
+#   next value of a series (this notebook);
+# - **vector to sequence**: one input, at the first step or every step; an output
+#   sequence, such as an image's caption;
+# - **encoder-decoder**: a sequence-to-vector *encoder*, then a vector-to-sequence
+#   *decoder*, as in translation: the end of a sentence can change the meaning of its
+#   start, so reading all of it first beats translating word by word.
 
 # %%
 fig, axes = diagrams.sequence_shapes()
@@ -203,22 +212,19 @@ fig, axes = diagrams.sequence_shapes()
 # %% [markdown]
 # ## 5. Training: backpropagation through time
 #
-# To train a recurrent network, unroll it through time and use ordinary backpropagation:
-# this is **backpropagation through time** (BPTT). The forward pass runs through the
-# unrolled network; a cost function reads some of the outputs (a sequence-to-vector model
-# ignores all but the last); the gradients of the cost flow backwards through the outputs
-# it used, and from there back through every earlier time step.
+# **Backpropagation through time** (BPTT) is ordinary backpropagation through the
+# unrolled network. The forward pass runs through it; a cost reads some of the outputs (a
+# sequence-to-vector model ignores all but the last); the cost's gradients flow back
+# through the outputs it used, and from there through every earlier time step.
 
 # %%
 fig, ax = diagrams.bptt()
 
 # %% [markdown]
-# One detail matters: every frame uses **the same** $\mathbf{W}_y$. If we gave each frame
-# its own copy, each copy would get its own gradient; the gradient with respect to the
-# shared matrix is the **sum** of the copies' gradients. We can check that with
-# TensorFlow's `GradientTape`: unroll the layer by hand with one copy of
-# $\mathbf{W}_y$ per step, use a cost that reads only the last three outputs, and compare
-# the sum of the copies' gradients with the gradient Keras computes for the layer.
+# Every frame uses **the same** $\mathbf{W}_y$, so its gradient is the **sum** of the
+# gradients that one copy per frame would get. We check it with `GradientTape`: unroll the
+# layer by hand with one copy of $\mathbf{W}_y$ per step, let the cost read only the last
+# three outputs, and compare the copies' summed gradients with Keras' gradient.
 
 # %%
 X_short = X_batch[:, :6]  # 6 time steps keep the printout short
@@ -279,8 +285,8 @@ print("SimpleRNN(1) parameters:", simple_rnn.count_params(),
 print("linear model parameters: 51 (50 weights + 1 bias)")
 
 # %% [markdown]
-# Three parameters against 51. We train it with Adam and a learning rate of 0.005 (the
-# default 0.001 is slow for a model this small).
+# Three parameters against 51. We train it with Adam at a learning rate of 0.005, as the
+# book's accompanying notebook does for this model (Keras' default is 0.001).
 
 # %%
 simple = training.train(simple_rnn, X_train, y_train, X_valid, y_valid, name="simple_rnn",
@@ -301,10 +307,16 @@ if P.name == "full":
 #
 # ## 7. Deep RNNs
 #
-# Stacking recurrent layers gives a **deep RNN**. Every recurrent layer except the last
-# must return its whole output sequence (`return_sequences=True`), because the next
-# recurrent layer needs one input vector per time step. Here is what happens when we
-# forget it:
+# Stacking recurrent layers gives a **deep RNN**: the first layer reads the series, and
+# each layer above reads the output sequence of the layer below it.
+
+# %%
+fig, axes = diagrams.deep_rnn(n_layers=3, n_steps=3)
+
+# %% [markdown]
+# So every recurrent layer except the last must return its whole output sequence
+# (`return_sequences=True`): the next recurrent layer needs one input vector per time
+# step. Here is what happens when we forget it:
 
 # %%
 try:
@@ -348,19 +360,18 @@ if P.name == "full":
 
 # %% [markdown]
 # Depth helps a lot: the deep RNN's error is a fraction of the single neuron's. Against
-# the linear model it is close: in the full profile it ends a little below or a little
-# above it, depending on the seed (`results/SEEDS.md` shows both models' spread over
-# several seeds), so call it a tie. The book's run, with one seed, has it just ahead.
+# the linear model it is close, and which of the two is ahead changes with the seed
+# (`results/SEEDS.md` lists both at four seeds): treat it as a tie. The book has the deep
+# RNN just ahead (about 0.003 against 0.004).
 #
 # ### A better output layer
 #
-# The last layer of that model is a recurrent layer with a single neuron, which is an odd
-# choice: its hidden state is one number, so it can carry almost nothing from step to
-# step (the 20-unit layers below it do all the remembering); its tanh activation keeps
-# every forecast within $[-1, 1]$; and its activation cannot be changed without also
-# changing how its state evolves. A `Dense(1)` output layer has none of these limits: the
-# second recurrent layer returns only its last output, and a dense layer maps those 20
-# numbers to the forecast, with any activation we like (none here).
+# That model's last layer is a one-neuron recurrent layer, an odd choice: its state is
+# one number, so it carries almost nothing from step to step; its tanh keeps every
+# forecast within $[-1, 1]$; and its activation cannot change without changing how its
+# state evolves. With a `Dense(1)` head instead, the second recurrent layer returns only
+# its last output and a dense layer maps those 20 numbers to the forecast, with any
+# activation we like (none here).
 
 # %%
 training.set_seed(P.seed)
@@ -395,8 +406,6 @@ reach_rnn_head = first_epoch_at_or_below(deep.history, level)
 reach_dense_head = first_epoch_at_or_below(deep_dense.history, level)
 print(f"validation MSE {level:.4f} reached at epoch {reach_rnn_head} with the RNN head, "
       f"at epoch {reach_dense_head} with the Dense head")
-print(f"seconds per epoch: RNN head {deep.seconds / P.epochs:.2f}, "
-      f"Dense head {deep_dense.seconds / P.epochs:.2f}")
 if P.name == "full":  # the quick profile's few epochs are too few to rank the two heads
     assert reach_dense_head is not None and reach_dense_head < reach_rnn_head
     assert deep_dense.value < 0.9 * linear_mse  # ahead of the linear model at every seed
@@ -404,11 +413,41 @@ if P.name == "full":  # the quick profile's few epochs are too few to rank the t
 
 # %% [markdown]
 # In the full profile the Dense-head model reaches the RNN-head model's final validation
-# MSE in fewer epochs (printed above), ends lower, and is the first model of the course
-# that beats the linear one whatever the seed. Its last layer no longer runs through
-# time, though the recurrent layers below it still cost the bulk of each epoch (the
-# times printed above are this machine's). From now on our recurrent forecasters end
-# with a dense layer.
+# MSE in fewer epochs (printed above) and is the first model of the course that beats the
+# linear one at each of the course's seeds (asserted). What does the head change in the
+# work of one forecast? Count multiply-adds: a `SimpleRNN` layer does
+# `n_inputs × units + units × units` of them at each of the 50 steps, a `Dense` layer
+# `n_inputs × units` once. `helpers.models.rnn_stack`, which the widget and later
+# notebooks use, must build the same models.
+
+# %% tags=["nbval-check-output"]
+def multiply_adds(model, n_steps=P.n_steps):
+    """Multiply-adds of one forecast: each SimpleRNN layer runs every step, Dense once."""
+    total = 0
+    for layer in model.layers:
+        if isinstance(layer, keras.layers.SimpleRNN):
+            cell = layer.cell
+            total += n_steps * (np.size(cell.kernel) + np.size(cell.recurrent_kernel))
+        elif isinstance(layer, keras.layers.Dense):
+            total += np.size(layer.kernel)
+    return total
+
+
+for head, model in (("rnn", deep_rnn), ("dense", deep_dense_rnn)):
+    built = models.rnn_stack(20, 2, head=head)
+    same = (built.count_params(), multiply_adds(built)) == \
+        (model.count_params(), multiply_adds(model))
+    print(f"{head:>5} head: {model.count_params():,} parameters, {multiply_adds(model):,} "
+          f"multiply-adds per forecast; rnn_stack(20, 2, head={head!r}) the same: {same}")
+saved = multiply_adds(deep_rnn) - multiply_adds(deep_dense_rnn)
+print(f"the Dense head saves {saved:,} multiply-adds ({saved / multiply_adds(deep_rnn):.1%})")
+# the RNN head's 50 steps of 20 + 1 against the Dense head's single product of 20
+assert saved == P.n_steps * (20 * 1 + 1 * 1) - 20 * 1
+
+# %% [markdown]
+# The head is a small part of the work either way: the two 20-unit recurrent layers do
+# nearly all of it, so the Dense head's gain is in epochs, not in work per epoch. From now
+# on our recurrent forecasters end with a dense layer.
 
 # %%
 fig, axes = plots.plot_series_grid(X_valid, y_valid, {
@@ -417,25 +456,15 @@ fig, axes = plots.plot_series_grid(X_valid, y_valid, {
 }, n=3)
 
 # %% [markdown]
-# The same architectures are also available from `helpers.models.rnn_stack`, which the
-# widget below and later notebooks use; a quick check that it builds what we just wrote:
-
-# %% tags=["nbval-check-output"]
-for head, model in (("rnn", deep_rnn), ("dense", deep_dense_rnn)):
-    built = models.rnn_stack(20, 2, head=head)
-    print(f"rnn_stack(20, 2, head={head!r}): {built.count_params()} parameters, "
-          f"same as the model above: {built.count_params() == model.count_params()}")
-
-# %% [markdown]
 # ## 8. Trend and seasonality
 #
-# Our series are stationary: their statistics do not drift over time. Many real series
-# have a **trend** (the number of users grows 10% a month) or **seasonality** (sunscreen
-# sells in summer). Classical forecasting models such as weighted moving averages or
-# ARIMA need both removed first: forecast the *differences*, then add the trend and
-# season back. A season of period $p$ goes away with a lag-$p$ difference,
-# $d_{(t)} = x_{(t)} - x_{(t-p)}$, which also turns a linear trend into a constant.
-# RNNs usually learn trend and seasonality directly, but removing them can still help.
+# Our series are stationary: their statistics do not drift. Many real series have a
+# **trend** (users grow 10% a month) or **seasonality** (sunscreen sells in summer).
+# Models such as weighted moving averages or ARIMA need both removed first: forecast the
+# *differences*, then add trend and season back. A lag-$p$ difference,
+# $d_{(t)} = x_{(t)} - x_{(t-p)}$, removes a season of period $p$ and turns a linear trend
+# into a constant. RNNs usually learn trend and seasonality directly, but removing them
+# can still help.
 #
 # Here is a small monthly series with both, 96 months known and 24 to forecast:
 
@@ -483,9 +512,11 @@ mse_seasonal = baselines.mse(future, seasonal_forecast)
 print(f"24-month forecast MSE: naive {mse_naive_monthly:.3f}, "
       f"differenced {mse_seasonal:.3f}")
 assert mse_seasonal < mse_naive_monthly / 5
-# Adding back the *true* differences recovers the series exactly: nothing is lost.
-true_diffs = monthly[period:] - monthly[:-period]
-assert np.allclose(undifference(monthly[:period], true_diffs, period), monthly[period:])
+# undifference against the closed form: future month k is the same month of the last
+# known season plus (k // period + 1) differences
+k = np.arange(n_future)
+closed_form = known[n_known - period + k % period] + (k // period + 1) * d_forecast
+assert np.allclose(seasonal_forecast, closed_form)
 
 # %% [markdown]
 # ## 9. Try it: train your own RNN
@@ -526,16 +557,9 @@ widgets.train_view(train_and_show, {
 # %% [markdown]
 # ## Summary
 #
-# Validation MSE in the book (the cell below prints this run's figures next to them;
-# `results/SEEDS.md` gives their spread over seeds):
-#
-# | model | parameters | book |
-# |---|---|---|
-# | naive (notebook 01) | 0 | about 0.020 |
-# | linear (notebook 01) | 51 | about 0.004 |
-# | SimpleRNN(1) | 3 | about 0.014 |
-# | deep RNN, SimpleRNN 20-20-1 | 1,282 | about 0.003 |
-# | deep RNN, SimpleRNN 20-20 + Dense(1) | 1,281 | about the same, converges faster |
+# This run's validation MSEs next to the book's (`results/SEEDS.md` gives their spread
+# over seeds). The models have 0, 51, 3, 1,282 and 1,281 parameters; the book reports
+# that the Dense head gives about the same MSE as the RNN head and converges faster.
 
 # %%
 measured = {"naive": naive_mse, "linear": linear_mse, "simple_rnn": simple.value,
@@ -548,29 +572,93 @@ ax.set_title("validation MSE: ours vs the book (log scale)");
 
 # %% [markdown]
 # - A recurrent layer computes $\phi(\mathbf{X}_{(t)}\mathbf{W}_x +
-#   \mathbf{Y}_{(t-1)}\mathbf{W}_y + \mathbf{b})$ step after step; our NumPy version
-#   matches Keras' `SimpleRNN` to 1e-5, and each output depends on all earlier inputs and
-#   no later ones.
+#   \mathbf{Y}_{(t-1)}\mathbf{W}_y + \mathbf{b})$ step after step (our NumPy version
+#   matches `SimpleRNN`); each output depends on all earlier inputs and no later ones.
 # - BPTT is backpropagation through the unrolled network; the shared weights' gradient is
 #   the sum of the per-step gradients (checked).
 # - One recurrent neuron beats the naive forecast but not the linear model; a deep RNN
-#   ties with the linear model (which one is ahead depends on the seed); with a `Dense`
-#   output layer it gets there in fewer epochs and beats the linear model at every seed.
+#   ties with the linear model; with a `Dense` head it gets there in fewer epochs, for
+#   about the same multiply-adds, and beats the linear model at each of the course's seeds.
 # - Forgetting `return_sequences=True` between recurrent layers fails at build time.
 #
 # ## Exercises
 #
-# 1. Implement equation 15-1 for a *single* instance (vectors, not matrices) and check it
-#    against one row of `Y_keras`.
-# 2. Replace `np.tanh` by a ReLU in `recurrent_layer` and run it on `X_batch * 5` with
-#    `W_y * 3`. What happens to the outputs over time? (Notebook 04 measures this.)
-# 3. In the BPTT check, make the cost read only the *first* output. Which frames now get
-#    gradient, and why?
-# 4. Train `models.rnn_stack(20, 3)` (three recurrent layers). Is deeper better here?
-#    Compare the validation MSE and the time per epoch.
+# The `check_...` functions named (imported below) grade a number or an array against
+# one computed from this notebook's data. Try before you unfold a solution.
+#
+# 1. Implement equation 15-1 for a *single* instance (vectors, not matrices) and compute
+#    $\mathbf{y}_{(t)}$ of instance 0 of `X_batch` at the last step (`check_y_last(y)`).
+#
+# <details><summary>Solution</summary>
+#
+# ```python
+# y = np.zeros(5)  # y(-1) = 0
+# for t in range(X_batch.shape[1]):
+#     y = np.tanh(W_x.T @ X_batch[0, t] + W_y.T @ y + b)
+# ```
+#
+# $\mathbf{W}_x^\top \mathbf{x}_{(t)}$ is one row of $\mathbf{X}_{(t)}\mathbf{W}_x$;
+# `y` equals `Y_keras[0, -1]`.
+# </details>
+#
+# 2. Replace `np.tanh` by a ReLU (`lambda z: np.maximum(z, 0)`) in `recurrent_layer` and
+#    run it on `X_batch * 5` with `W_y * 3`. What happens to the outputs over time?
+#
+# <details><summary>Solution</summary>
+#
+# Print the largest output at each step, `np.abs(Y).max(axis=(0, 2))`. tanh keeps every
+# output in $[-1, 1]$; ReLU bounds nothing: depending on the weights (try a few seeds) the
+# outputs stay moderate or grow geometrically over the 50 steps (notebook 04).
+# </details>
+#
+# 3. In the BPTT check, let the cost read only the output at step 3
+#    (`tf.reduce_mean(tf.square(outputs[3]))`). Which frames get a nonzero gradient?
+#    (`check_frames_with_gradient([...])`)
+#
+# <details><summary>Solution</summary>
+#
+# Frames 1, 2 and 3: frames 4 and 5 come after $\mathbf{y}_{(3)}$; frame 0's copy
+# multiplies $\mathbf{y}_{(-1)} = \mathbf{0}$.
+# </details>
+#
+# 4. How many multiply-adds does one forecast of `models.rnn_stack(20, 3)` (three
+#    recurrent layers) take (`check_multiply_adds(n)`)? Train it: is deeper better here?
+#
+# <details><summary>Solution</summary>
+#
+# `multiply_adds(models.rnn_stack(20, 3))`: the third layer adds $50 \times (20 \times
+# 20 + 20 \times 20)$, about two thirds more. Compare its validation MSE with
+# `deep_dense.value`: a gain counts only if it exceeds the spread between seeds.
+# </details>
+#
 # 5. Train the deep RNN on inputs of 25 steps instead of 50 (`X_train[:, -25:]`); the
 #    model needs no change. Why not, and how much does the MSE change?
 #
+# <details><summary>Solution</summary>
+#
+# Its input shape is `(None, 1)`: a recurrent layer applies the same weights at every
+# step, so any length works. With 25 steps it sees less of the slow wave: measure the cost.
+# </details>
+#
+# 6. The *seasonal naive* forecast repeats the last known season (here the last 12 known
+#    months, twice). What is its 24-month MSE (`check_seasonal_naive_mse`), and why is it
+#    worse than the differenced forecast?
+#
+# <details><summary>Solution</summary>
+#
+# `baselines.mse(future, np.tile(known[-period:], 2))`. It keeps the season but drops the
+# trend: about $0.05 \times 12 = 0.6$ too low in the first year, $1.2$ in the second. The
+# differenced forecast adds the mean lag-12 difference, which is that trend.
+# </details>
+
+# %%
+from helpers.exercises.lesson02 import (check_frames_with_gradient, check_multiply_adds,
+                                        check_seasonal_naive_mse, check_y_last)
+
+# check_y_last(y)  check_frames_with_gradient([...])  check_multiply_adds(n)
+# check_seasonal_naive_mse(mse)
+
+# %% [markdown]
 # Next: **03 · Forecasting several steps ahead**.
 
 # %% [markdown]
