@@ -625,7 +625,7 @@ from helpers.exercises.lesson03 import (check_chained_rounds, check_drift_mse,
 #    one. What is the MSE of each round of ten? Does it degrade the same way?
 #    <details><summary>Solution</summary>
 #
-#    `chain_forecasts(lambda X: predict(seq2vec_model, X), X_long, long_ahead)`, then
+#    `baselines.chain_forecasts(lambda X: predict(seq2vec_model, X), X_long, 50)`, then
 #    `mse_per_step(Y_long, ...)` reshaped to `(5, 10)` and averaged over its last axis.
 #    The same two causes apply as in section 8 (slower series than in training, rounds
 #    built on forecasts), so the error grows from round to round.
