@@ -18,28 +18,28 @@
 #
 # [← 03 · Forecasting several steps ahead](03_multistep_forecasting.ipynb) · [index](00_index.ipynb) · [05 · Short-term memory: LSTM and GRU cells, and 1D convolutions →](05_lstm_gru_conv1d.ipynb)
 
+
 # %% [markdown]
 # # 04 · Long sequences, part 1: unstable gradients
 #
-# To train an RNN on long sequences we must run it over many time steps, and its unrolled
+# To train an RNN on long sequences we run it over many time steps, and its unrolled
 # version becomes a very deep network. Deep networks can suffer from **unstable
-# gradients**: they shrink or grow exponentially as they flow back, and training stalls or
-# blows up. Notebooks 01-03 trained on 50 steps and got away with it. This notebook first
-# makes the problem **visible and measured**, then tries each remedy on notebook 03's
-# seq-to-seq task.
+# gradients**: they shrink or grow exponentially as they flow back, and training stalls
+# or blows up. This notebook measures the problem, derives where it comes from, shows a
+# plain recurrent network that fails to train because of it, and tries each of the
+# chapter's remedies on that network.
 #
 # **What you will learn**
 #
-# - how to measure the gradient that reaches each time step, and how the recurrent
-#   weights' scale and the activation decide whether it vanishes or explodes;
+# - how to measure the gradient that reaches each time step, and why it behaves like a
+#   product of one Jacobian per step (derived, run in NumPy, checked against Keras);
 # - why ReLU is risky in RNNs and tanh is the default;
-# - the remedies, trained and compared: a smaller learning rate, gradient clipping (and
-#   the difference between `clipnorm`, `clipvalue` and `global_clipnorm`), Batch
-#   Normalization between layers, and **Layer Normalization** inside a custom cell that
-#   saves and reloads as a `.keras` file;
-# - what `dropout` and `recurrent_dropout` drop, and which layers keep the fast cuDNN
-#   kernel on a GPU;
-# - how to monitor gradient norms during training, in the notebook and in TensorBoard.
+# - the remedies, each tried on a ReLU network that diverges on 200-step series: a smaller
+#   learning rate, gradient clipping (`clipnorm`, `clipvalue`, `global_clipnorm`), a
+#   saturating activation, a good initialization, and **Layer Normalization** in a
+#   custom cell that saves and reloads as a `.keras` file;
+# - what goes wrong with Batch Normalization between recurrent layers, and how to fix it;
+# - how to monitor gradient norms during training.
 
 # %% [markdown]
 # ## Setup
@@ -54,25 +54,21 @@ import matplotlib.pyplot as plt
 import numpy as np
 from keras import ops
 
-from helpers import data, device, gradients, metrics, plots, results, training, widgets
+from helpers import data, gradients, metrics, plots, results, training, widgets
 
 P = helpers.setup()
 
 # %% [markdown]
 # ## 1. Watching gradients flow back in time
 #
-# Take a `SimpleRNN` layer with a `Dense(1)` head, a batch of series four times longer
-# than usual (200 steps), and the loss of its one-step forecast. For every time step $t$
-# we measure the norm of $\partial L / \partial \mathbf{x}_{(t)}$: how strongly the
-# error still reaches the input at step $t$. That signal went back through every step
-# after $t$, multiplied each time by the recurrent weights and by the activation's slope.
-#
-# We vary two things: the activation (tanh or ReLU) and the **scale** of the recurrent
-# weight matrix $\mathbf{W}_y$ (an orthogonal matrix times a gain, so the gain is exactly
-# how much $\mathbf{W}_y$ stretches a vector). An exploding gradient soon passes float32's
-# largest value (about $3.4 \times 10^{38}$), so `input_gradient_norms` runs a float64 copy
-# of the model (`gradients.in_float64`, same weights); should even float64 overflow, the
-# norm reads `inf` and we report a divergence, never a meaningless NaN.
+# Take a `SimpleRNN(20)` with a `Dense(1)` head, a batch of series four times longer than
+# usual (200 steps), and the loss of its one-step forecast. For every step $t$ we measure
+# $\|\partial L / \partial \mathbf{x}_{(t)}\|$: how strongly the error still reaches the
+# input at step $t$. We vary the activation and the **scale** of the recurrent weights
+# $\mathbf{W}_y$ (an orthogonal matrix times a gain, so the gain is exactly how much
+# $\mathbf{W}_y$ stretches a vector). `input_gradient_norms` runs a float64 copy of the
+# model (an exploding gradient soon passes float32's largest value, about $3.4 \times
+# 10^{38}$); should even float64 overflow, the norm reads `inf`, never NaN.
 
 # %%
 n_long = 4 * P.n_steps
@@ -81,8 +77,7 @@ X_long, y_long = long_series[:, :n_long], long_series[:, n_long]
 
 
 def rnn_with_scale(activation, scale, return_sequences=False, identity=False):
-    """A SimpleRNN(20) whose recurrent weights are an orthogonal matrix (or the identity)
-    times `scale`."""
+    """SimpleRNN(20), recurrent weights = an orthogonal matrix (or I) times `scale`."""
     training.set_seed(P.seed)
     init = keras.initializers.Identity if identity else keras.initializers.Orthogonal
     recurrent = keras.layers.SimpleRNN(
@@ -92,25 +87,6 @@ def rnn_with_scale(activation, scale, return_sequences=False, identity=False):
     return keras.Sequential([keras.Input(shape=(None, 1)), recurrent, *head])
 
 
-scales = (0.8, 1.2, 2.0)
-norms = {(activation, scale): gradients.input_gradient_norms(
-             rnn_with_scale(activation, scale), X_long, y_long)
-         for activation in ("tanh", "relu") for scale in scales}
-
-# %%
-fig, axes = plt.subplots(1, 2, figsize=(12, 3.5), sharey=True)
-for ax, activation in zip(axes, ("tanh", "relu")):
-    for i, scale in enumerate(scales):
-        norm = norms[(activation, scale)]
-        shown = np.isfinite(norm) & (norm > 0)
-        ax.semilogy(np.arange(n_long)[shown], norm[shown], color=plots.PALETTE[i],
-                    label=f"recurrent scale {scale}")
-    ax.set(title=f"{activation}: gradient reaching each input step",
-           xlabel="time step $t$ (the loss is at the last step)")
-    ax.legend()
-axes[0].set_ylabel(r"$\| \partial L / \partial x_{(t)} \|$");
-
-# %%
 def back_to_front(norm):
     """How much larger the gradient is at the first step than at the last (inf: overflow)."""
     return norm[0] / norm[-1] if np.all(np.isfinite(norm[[0, -1]])) else np.inf
@@ -120,112 +96,255 @@ def describe(ratio):
     return f"{ratio:.3g}" if np.isfinite(ratio) else "inf: overflowed even float64, diverged"
 
 
-for key, norm in norms.items():
-    print(f"{key[0]:>4}, scale {key[1]}: gradient at t=0 / at t={n_long - 1}: "
+scales = (0.8, 1.2, 2.0)
+models = {(activation, scale): rnn_with_scale(activation, scale)
+          for activation in ("tanh", "relu") for scale in scales}
+norms = {key: gradients.input_gradient_norms(model, X_long, y_long)
+         for key, model in models.items()}
+for (activation, scale), norm in norms.items():
+    print(f"{activation:>4}, scale {scale}: gradient at t=0 / at t={n_long - 1}: "
           f"{describe(back_to_front(norm))}")
 for activation in ("tanh", "relu"):
     assert back_to_front(norms[(activation, 0.8)]) < 1e-6  # vanishes
     assert back_to_front(norms[(activation, 2.0)]) > 1e6  # explodes
 
 # %% [markdown]
-# Both activations behave alike here: with a recurrent scale below 1 the gradient
-# **vanishes** (at 0.8 it is more than a million times smaller 200 steps back), and well
-# above 1 it **explodes**. Early steps then get either no learning signal at all or a
-# huge, erratic one. Careful initialisation keeps the scale near 1 at the start (Keras
-# uses an orthogonal recurrent initializer), but training moves the weights.
+# At scale 0.8 the gradient **vanishes** for both activations, at scale 2 it **explodes**.
+# At 1.2 they disagree: tanh keeps it roughly level while ReLU's still vanishes. The next
+# section explains all six numbers.
+#
+# ## 2. Why: a product of Jacobians
+#
+# One step computes $\mathbf{z}_{(t)} = \mathbf{W}_x^\top\mathbf{x}_{(t)} +
+# \mathbf{W}_y^\top\mathbf{y}_{(t-1)} + \mathbf{b}$ and outputs $\mathbf{y}_{(t)} =
+# \phi(\mathbf{z}_{(t)})$. By the chain rule a change of the previous output moves the
+# new one by the **Jacobian** $\partial \mathbf{y}_{(t)} / \partial \mathbf{y}_{(t-1)} =
+# \operatorname{diag}(\phi'(\mathbf{z}_{(t)}))\,\mathbf{W}_y^\top$, and the error at the
+# last step $T$ reaches step $t$ through one such Jacobian per step in between (row
+# vectors, as in Keras):
+#
+# $$\frac{\partial L}{\partial \mathbf{x}_{(t)}} = \frac{\partial L}{\partial
+#   \mathbf{y}_{(T)}}\,\Big[\prod_{s=T}^{t+1} \operatorname{diag}\big(\phi'(\mathbf{z}_{(s)})
+#   \big)\mathbf{W}_y^\top\Big]\operatorname{diag}\big(\phi'(\mathbf{z}_{(t)})\big)
+#   \mathbf{W}_x^\top .$$
+#
+# Both activations have slopes $\phi' \le 1$, so each factor stretches a vector by at most
+# $\sigma_{\max}(\mathbf{W}_y)$, the largest singular value (here: the scale). Hence a
+# **bound**, $\|\partial L/\partial \mathbf{x}_{(t)}\| \le \|\partial L/\partial
+# \mathbf{y}_{(T)}\|\,\sigma_{\max}(\mathbf{W}_x)\,\sigma_{\max}(\mathbf{W}_y)^{T-t}$:
+# below 1 it *forces* the gradient to vanish, above 1 it only *allows* an explosion. What
+# typically happens is set by the slopes, which shrink the gradient's components: each
+# step multiplies its norm by about the **effective gain** $\sigma_{\max}(\mathbf{W}_y)
+# \times \operatorname{rms}(\phi')$.
+#
+# The formula in NumPy, on the Keras model's weights, checked against TensorFlow's
+# gradients (on 50 steps: over 200 the tanh network at scale 2 is chaotic, and the tiny
+# rounding differences between NumPy's and TensorFlow's sums grow until they part ways):
+
+# %%
+def bptt(model, X, y):
+    """dL/dx(t) of a SimpleRNN + Dense(1) model by the chain rule (float64), the slopes
+    phi'(z(t)) of every step, and ||dL/dy(T)||."""
+    rnn, head = model.layers
+    W_x, W_y, b = (w.astype("float64") for w in rnn.get_weights())
+    w_out, b_out = (w.astype("float64") for w in head.get_weights())
+    relu = rnn.activation.__name__ == "relu"
+    X = X.astype("float64")
+    y_t, slopes = np.zeros((len(X), len(b))), []
+    for t in range(X.shape[1]):  # forward, keeping each step's slopes
+        z = X[:, t] @ W_x + y_t @ W_y + b
+        y_t = np.maximum(z, 0) if relu else np.tanh(z)
+        slopes.append((z > 0) * 1.0 if relu else 1 - y_t**2)
+    error = y_t @ w_out + b_out - y
+    grad_y = 2 * error / error.size @ w_out.T  # dL/dy(T) of the mean squared error
+    grad_x, grad_last = np.zeros_like(X), np.linalg.norm(grad_y)
+    for t in reversed(range(X.shape[1])):  # backward: one Jacobian per step
+        grad_z = grad_y * slopes[t]  # times diag(phi'(z(t)))
+        grad_x[:, t] = grad_z @ W_x.T
+        grad_y = grad_z @ W_y.T  # on to y(t-1)
+    return grad_x, np.array(slopes), grad_last
+
+
+X_short = X_long[:, -P.n_steps:]
+for key, model in models.items():
+    ours = np.sqrt(np.sum(bptt(model, X_short, y_long)[0] ** 2, axis=(0, 2)))
+    keras_norms = gradients.input_gradient_norms(model, X_short, y_long)
+    assert np.allclose(ours, keras_norms, rtol=1e-6), key
+print("NumPy's chain rule matches TensorFlow's gradients for all six networks")
+
+# %% [markdown]
+# Back to 200 steps: the measured gradient (solid), the bound (dashed) and the effective
+# gain's prediction from the last step back (dotted), for each network.
+
+# %%
+steps, gain_table = np.arange(n_long), {}
+fig, axes = plt.subplots(1, 2, figsize=(12, 3.8), sharey=True)
+for ax, activation in zip(axes, ("tanh", "relu")):
+    for i, scale in enumerate(scales):
+        model, measured = models[(activation, scale)], norms[(activation, scale)]
+        _, slopes, grad_last = bptt(model, X_long, y_long)
+        W_x, W_y, _ = model.layers[0].get_weights()
+        bound = (grad_last * np.linalg.norm(W_x, 2)
+                 * np.linalg.norm(W_y, 2) ** (n_long - 1 - steps))
+        gain = np.linalg.norm(W_y, 2) * np.sqrt(np.mean(slopes[1:] ** 2))
+        gain_table[(activation, scale)] = (gain, back_to_front(measured) ** (1 / (n_long - 1)),
+                                           bool(np.all(measured <= bound)))
+        ax.semilogy(steps, measured, color=plots.PALETTE[i], label=f"scale {scale}")
+        ax.semilogy(steps, bound, color=plots.PALETTE[i], ls="--", lw=1)
+        ax.semilogy(steps, measured[-1] * gain ** (n_long - 1 - steps),
+                    color=plots.PALETTE[i], ls=":")
+    ax.set(title=f"{activation}: measured, bound (dashed), effective gain (dotted)",
+           xlabel="time step $t$ (the loss is at the last step)")
+    ax.legend(fontsize=8)
+every = np.concatenate(list(norms.values()))
+axes[0].set(ylim=(every.min() / 1e3, every.max() * 1e3),
+            ylabel=r"$\| \partial L / \partial x_{(t)} \|$")
+plt.show()
+print("activation  scale  effective gain  measured per step  under the bound")
+for (activation, scale), (gain, per_step, under) in gain_table.items():
+    print(f"{activation:>10}  {scale:5}  {gain:14.3f}  {per_step:17.3f}  {under}")
+    assert under and abs(per_step / gain - 1) < 0.15  # bound holds, gain predicts
+
+# %% [markdown]
+# The bound is reached only where nothing squashes the gradient; elsewhere the effective
+# gain tells the story. **tanh at 1.2** stays level because the state settles where tanh
+# is partly saturated: the rms slope falls to about $1/1.2$ and the gain lands near 1 (at
+# scale 2 the slopes cannot fall that far). **ReLU at 1.2** vanishes because about half
+# its units are off at each step (slope 0) and the rest pass the gradient unchanged
+# (slope 1): the rms slope is about $\sqrt{1/2} \approx 0.7$ and $1.2 \times 0.7 < 1$;
+# at scale 2, $2 \times 0.7 > 1$. Keras starts $\mathbf{W}_y$ orthogonal (scale 1) for
+# this reason, but training moves the weights.
 #
 # ### Why ReLU is risky in an RNN
 #
-# The two activations differ in the *forward* pass. The same $\mathbf{W}_y$ is applied at
-# every step, so if it stretches the state, a ReLU layer stretches it again and again:
-# nothing bounds its outputs (in float32 they can overflow, so we run the float64 copy
-# again). tanh squashes everything back into $[-1, 1]$. The plainest stretch is
-# $\mathbf{W}_y = 2\mathbf{I}$, which doubles every unit's state at each step. (With a
-# random orthogonal matrix times 2, as above, whether ReLU's outputs blow up depends on
-# the draw: ReLU zeroes the negative part of each stretched state.)
-
-# %%
-outputs = {activation: np.abs(gradients.in_float64(
-               rnn_with_scale(activation, 2.0, return_sequences=True, identity=True))(
-               X_long.astype("float64")).numpy()).max(axis=(0, 2))
-           for activation in ("tanh", "relu")}
-fig, ax = plt.subplots(figsize=(8, 3.2))
-for activation, values in outputs.items():
-    shown = np.isfinite(values)
-    ax.semilogy(np.arange(n_long)[shown], values[shown], label=activation)
-ax.set(xlabel="time step $t$", ylabel=r"largest $|y_{(t)}|$ in the batch",
-       title="outputs of a SimpleRNN(20) with recurrent weights 2I")
-ax.legend();
-
-# %%
-print(f"relu: largest output at t=10 {outputs['relu'][10]:.3g}, at t=150 "
-      f"{outputs['relu'][150]:.3g}")
-print(f"tanh: largest output over all {n_long} steps {outputs['tanh'].max():.3f}")
-assert outputs["relu"][150] > 1e6 * outputs["relu"][10]  # grows by orders of magnitude
+# The activations also differ in the *forward* pass. The same $\mathbf{W}_y$ is applied
+# at every step, so if it stretches the state, a ReLU layer stretches it again and again:
+# nothing bounds its outputs, while tanh squashes them into $[-1, 1]$. That is why
+# recurrent layers default to tanh. ReLU RNNs can work, but they are fragile, as the next
+# section shows.
 
 # %% [markdown]
-# That is why recurrent layers default to tanh. ReLU RNNs can work (with an identity
-# recurrent initialization and a small learning rate), but they are fragile.
+# ## 3. A plain RNN that fails
 #
-# ## 2. The remedies, trained and compared
+# The task: notebook 02's one-step forecast, on series of 200 steps instead of 50, drawn
+# at the same pace (`time_step=1/50`: the same time between two steps as notebook 02's
+# series, so each series covers four times as much of its curve). A run **learns** if it
+# ends below the naive forecast's validation MSE, and **fails** if it ends above it or
+# diverges (its loss becomes NaN). The model: two `SimpleRNN(20)` layers and a `Dense(1)` head with ReLU, trained with Adam at
+# learning rate 0.01. For ReLU networks the recurrent weights are usually started at the
+# **identity** (Le et al., 2015: each unit then carries its state over unchanged until
+# the inputs change it), so we do that too.
 #
-# We now train notebook 03's seq-to-seq task (50 steps in; at every step, the next 10
-# values out; judged on the last step) with each remedy. The reference is notebook 03's
-# plain model: two `SimpleRNN(20)` layers (tanh) and a `TimeDistributed(Dense(10))`
-# head, Adam with learning rate 0.01. Each run takes the book's 20 epochs (3 in the quick
-# profile, where the tests only check that the code runs and the curves stay finite).
+# With the identity and no squashing, each first-layer unit adds up its inputs over 200
+# steps and the second layer adds up those sums, so the untrained network's forecasts are
+# wildly off, and so are the gradients that come back. A `GradientNormLogger` (from
+# `helpers.gradients`) records each layer's gradient norm on a fixed batch after every
+# epoch.
 
 # %%
-X_train, Y_train, X_valid, Y_valid, X_test, Y_test = data.load("sequence")
-plain_mse = results.value("seq2seq_10")  # trained and recorded by notebook 03
-print(f"plain tanh seq-to-seq (notebook 03), last-step validation MSE: {plain_mse:.4f}")
+n_fit, n_check = (2_000, 1_000) if P.name == "full" else (500, 300)
+long_epochs = P.remedy_epochs // 2
+fail_series = data.generate_time_series(n_fit + n_check, n_long + 1, seed=P.seed,
+                                        time_step=1 / P.n_steps)
+X_fit, y_fit = fail_series[:n_fit, :n_long], fail_series[:n_fit, n_long]
+X_check, y_check = fail_series[n_fit:, :n_long], fail_series[n_fit:, n_long]
+naive_long = float(np.mean((X_check[:, -1] - y_check) ** 2))
+print(f"{n_fit:,} training and {n_check:,} validation series of {n_long} steps; "
+      f"naive forecast's validation MSE {naive_long:.4f}")
 
 
-def seq2seq(layer=None, between=None):
-    """Two recurrent layers of 20 units (+ an optional layer between) and a Dense(10) head."""
-    layer = layer or (lambda: keras.layers.SimpleRNN(20, return_sequences=True))
-    middle = [between()] if between else []
+def long_model(activation="relu", init="identity", cell=None):
+    """Two recurrent layers of 20 units (SimpleRNN, or RNN(cell())) and a Dense(1) head."""
     training.set_seed(P.seed)
-    return keras.Sequential([
-        keras.Input(shape=(None, 1)), layer(), *middle, layer(), *middle,
-        keras.layers.TimeDistributed(keras.layers.Dense(10))])
+
+    def recurrent(return_sequences):
+        if cell is not None:
+            return keras.layers.RNN(cell(), return_sequences=return_sequences)
+        return keras.layers.SimpleRNN(20, activation=activation, recurrent_initializer=init,
+                                      return_sequences=return_sequences)
+
+    return keras.Sequential([keras.Input(shape=(None, 1)), recurrent(True),
+                             recurrent(False), keras.layers.Dense(1)])
 
 
-def fit_seq2seq(model, name, label, learning_rate=0.01, **kwargs):
-    return training.train(model, X_train, Y_train, X_valid, Y_valid, name=name,
-                          notebook="04", label=label, learning_rate=learning_rate,
-                          epochs=P.remedy_epochs, metrics=[metrics.last_time_step_mse],
-                          monitor="val_last_time_step_mse", **kwargs)
+def fit_long(model, name, label, learning_rate=0.01, **kwargs):
+    """Train on the 200-step series; record the run unless it diverged (NaN)."""
+    run = training.train(model, X_fit, y_fit, X_check, y_check, name=name, notebook="04",
+                         label=label, learning_rate=learning_rate, epochs=long_epochs,
+                         record=False, **kwargs)
+    if np.isfinite(run.value):
+        results.record(name, value=run.value, params=run.params, seconds=run.seconds,
+                       notebook="04", epochs=long_epochs, label=label)
+    return run
 
 
-# %% [markdown]
-# ### 2.1 ReLU, and a smaller learning rate
-#
-# First the risky version: the same model with ReLU layers and the same learning rate.
-# While it trains, a `GradientNormLogger` callback (from `helpers.gradients`) measures
-# each layer's gradient norm on a fixed batch after every epoch, and also writes it to a
-# TensorBoard log folder (`logs/`, which git ignores).
-
-# %%
-def relu_layer():
-    return keras.layers.SimpleRNN(20, activation="relu", return_sequences=True)
+def outcome(run):
+    """'diverged (NaN)', 'fails' (worse than the naive forecast) or 'learns'."""
+    if not np.isfinite(run.value):
+        return "diverged (NaN)"
+    return "fails" if run.value > naive_long else "learns"
 
 
-log_dir = results.WORK_DIR / "logs" / "04_relu_seq2seq"
+log_dir = results.WORK_DIR / "logs" / "04_relu_identity"
 shutil.rmtree(log_dir, ignore_errors=True)  # start with a clean log folder
-grad_logger = gradients.GradientNormLogger(X_valid[:256], Y_valid[:256], log_dir=log_dir)
-relu = fit_seq2seq(seq2seq(relu_layer), "seq2seq_relu", "Seq2seq, ReLU (lr 0.01)",
-                   callbacks=[grad_logger])
-
-# %%
-relu_small_lr = fit_seq2seq(seq2seq(relu_layer), "seq2seq_relu_lr001",
-                            "Seq2seq, ReLU, smaller lr (0.001)", learning_rate=0.001)
+grad_logger = gradients.GradientNormLogger(X_check[:256], y_check[:256], log_dir=log_dir)
+plain_model = long_model()
+untrained = float(np.mean((plain_model.predict(X_check, verbose=0) - y_check) ** 2))
+print(f"plain ReLU network before training: validation MSE {untrained:.3g}")
+assert untrained > 100 * naive_long  # the accumulating states put it far off
+plain = fit_long(plain_model, "long_relu_identity", "200 steps: ReLU, identity init",
+                 callbacks=[grad_logger])
+print(f"plain ReLU network: validation MSE {plain.value:.4g} -> {outcome(plain)}")
+if P.name == "full":
+    assert outcome(plain) != "learns"  # diverges, or ends worse than the naive forecast
 
 # %% [markdown]
-# ### 2.2 Gradient clipping
+# The logger's record: spikes and overflows in such a plot are the first sign of exploding
+# gradients (missing points: the norm overflowed or was NaN). The same values went to a
+# TensorBoard log folder; `tensorboard --logdir logs`, run in a terminal from the
+# repository's root, browses them (this notebook does not need it).
+
+# %%
+fig, ax = plt.subplots(figsize=(8, 3.2))
+for i, (layer_name, values) in enumerate(grad_logger.norms.items()):
+    values = np.array(values)
+    finite = np.isfinite(values)
+    ax.semilogy(np.arange(1, len(values) + 1)[finite], values[finite], "o-", ms=3,
+                color=plots.PALETTE[i], label=layer_name)
+ax.set(xlabel="epoch", ylabel="gradient norm (fixed batch)",
+       title="per-layer gradient norms while training the plain ReLU network")
+ax.legend();
+event_files = sorted(log_dir.glob("events.out.tfevents.*"))
+print(f"{len(event_files)} TensorBoard event file(s) in "
+      f"{log_dir.relative_to(results.WORK_DIR)}")
+assert event_files and all(len(values) == long_epochs
+                           for values in grad_logger.norms.values())
+
+# %% [markdown]
+# ## 4. The remedies, one at a time
 #
-# Clipping caps the gradients before the optimizer uses them. Keras optimizers offer
-# three ways, and they are not equivalent. On one batch's gradients of the ReLU model:
+# Each remedy from the chapter changes one thing of the plain network, on the same data,
+# seed and number of epochs.
+#
+# ### 4.1 Smaller steps, bounded states, a good start
+#
+# A smaller learning rate (0.001) takes smaller steps. tanh bounds every state in
+# $[-1, 1]$, whatever the weights. Keras' default recurrent initializer, an orthogonal
+# matrix, starts the gain at 1 *and* mixes the units, so no unit simply adds up its
+# inputs.
+
+# %%
+small_lr = fit_long(long_model(), "long_relu_lr0001", "200 steps: ReLU, identity, lr 0.001",
+                    learning_rate=0.001)
+tanh_run = fit_long(long_model(activation="tanh"), "long_tanh_identity",
+                    "200 steps: tanh, identity init")
+orthogonal = fit_long(long_model(init="orthogonal"), "long_relu_orthogonal",
+                      "200 steps: ReLU, orthogonal init")
+
+# %% [markdown]
+# ### 4.2 Gradient clipping
+#
+# Clipping caps the gradients before the optimizer uses them, in one of three ways:
 #
 # - `clipvalue=v` clips every component to $[-v, v]$: cheap, but it changes the
 #   gradient's direction;
@@ -233,8 +352,8 @@ relu_small_lr = fit_seq2seq(seq2seq(relu_layer), "seq2seq_relu_lr001",
 # - `global_clipnorm=n` rescales all tensors by one common factor so their joint norm is
 #   at most $n$: the direction is kept exactly.
 #
-# To see exactly what Keras does, we let a plain SGD optimizer (learning rate 1, starting
-# from zero weights) apply the gradients: the weights it produces are minus the clipped
+# To see what Keras does, a plain SGD optimizer (learning rate 1, from zero weights)
+# applies the plain network's gradients on one batch: it produces minus the clipped
 # gradients.
 
 # %%
@@ -250,68 +369,61 @@ def cosine(a, b):
     return float(a @ b / np.linalg.norm(a) / np.linalg.norm(b))
 
 
-raw = gradients.parameter_gradients(seq2seq(relu_layer), X_valid[:256], Y_valid[:256])
+raw = gradients.parameter_gradients(long_model(), X_check[:256], y_check[:256])
 variants = {"no clipping": raw, "clipvalue=0.01": clipped(raw, clipvalue=0.01),
             "clipnorm=0.1": clipped(raw, clipnorm=0.1),
             "global_clipnorm=0.1": clipped(raw, global_clipnorm=0.1)}
 for name, grads in variants.items():
-    print(f"{name:>20}: global norm {gradients.global_norm(grads):.4f}, "
+    print(f"{name:>20}: global norm {gradients.global_norm(grads):10.4g}, "
           f"direction vs unclipped (cosine) {cosine(grads, raw):.4f}")
-
-# %%
 assert gradients.global_norm(variants["global_clipnorm=0.1"]) <= 0.1 + 1e-6
 assert abs(cosine(variants["global_clipnorm=0.1"], raw) - 1) < 1e-5  # same direction
 assert cosine(variants["clipvalue=0.01"], raw) < 0.999  # direction changed
 assert all(np.linalg.norm(g) <= 0.1 + 1e-6 for g in variants["clipnorm=0.1"])
 
 # %% [markdown]
-# Now the ReLU model at learning rate 0.01 again, with `global_clipnorm=1.0`:
+# Now the plain network with `global_clipnorm=1`. Adam already divides each step by a
+# running estimate of the gradient's size, so its first steps are about one learning rate
+# long whatever the gradient; clipping keeps one huge gradient from inflating that
+# estimate (which would freeze learning for a long while). But it bounds the *updates*,
+# not the forward pass: if a state overflows first, the loss and every gradient are NaN,
+# and a clipped NaN is still NaN.
 
 # %%
-relu_clipped = fit_seq2seq(
-    seq2seq(relu_layer), "seq2seq_relu_clip", "Seq2seq, ReLU, global_clipnorm=1",
+clipped_run = fit_long(
+    long_model(), "long_relu_clip", "200 steps: ReLU, identity, global_clipnorm=1",
     optimizer=keras.optimizers.Adam(learning_rate=0.01, global_clipnorm=1.0))
+print(f"with clipping: validation MSE {clipped_run.value:.4g} -> {outcome(clipped_run)}")
 
 # %% [markdown]
-# ### 2.3 Batch Normalization between layers
+# ### 4.3 Layer Normalization inside the cell
 #
-# Batch Normalization (BN) does not fit *inside* a recurrent layer: the same BN layer would
-# be applied at every time step with the same scale and offset, although the statistics
-# of the hidden state differ from step to step, and batch statistics are unreliable for
-# small batches of long sequences. It *can* go between recurrent layers (normalizing the
-# inputs of the next layer); Laurent et al. (2015) found it helps only a little there.
-
-# %%
-bn = fit_seq2seq(seq2seq(between=keras.layers.BatchNormalization),
-                 "seq2seq_bn", "Seq2seq + BatchNorm between layers")
-
-# %% [markdown]
-# ### 2.4 Layer Normalization inside the cell
-#
-# Layer Normalization (LN, Ba et al. 2016) normalizes across the *features* of each
-# instance at each time step, not across the batch. It needs no batch statistics, so it
-# behaves the same in training and inference and can sit inside the recurrence: right
-# after the linear combination of input and previous state, before the activation. Like
-# BN it learns a scale and an offset per feature.
-#
-# Keras has no such cell, so we write one. A cell is a layer that processes **one** time
-# step: `call(inputs, states)` returns the output and the new states. Ours wraps a
-# `SimpleRNNCell` with no activation (it computes $\mathbf{x}_{(t)}\mathbf{W}_x +
-# \mathbf{h}_{(t-1)}\mathbf{W}_y + \mathbf{b}$), normalizes that, and applies the
-# activation. `keras.layers.RNN` runs a cell over the sequence.
+# Batch Normalization cannot sit *inside* a recurrent layer (section 5 tries it between
+# layers). Layer Normalization (LN, Ba et al. 2016) normalizes across the *features* of
+# each instance at each step, needs no batch statistics, and behaves the same in training
+# and inference, so it can: right after the linear combination of input and previous
+# state, before the activation, with a learned scale and offset per feature. Keras has no
+# such cell, so we write one. A cell processes **one** time step: `call(inputs, states)`
+# returns the output and the new states. Ours wraps a `SimpleRNNCell` with no activation
+# (it computes $\mathbf{x}_{(t)}\mathbf{W}_x + \mathbf{h}_{(t-1)}\mathbf{W}_y +
+# \mathbf{b}$), normalizes that, and applies the activation; `keras.layers.RNN` runs a
+# cell over the sequence.
 
 # %%
 @keras.saving.register_keras_serializable(package="course")
 class LNSimpleRNNCell(keras.layers.Layer):
     """A simple recurrent cell with Layer Normalization before its activation."""
 
-    def __init__(self, units, activation="tanh", **kwargs):
+    def __init__(self, units, activation="tanh", recurrent_initializer="orthogonal",
+                 **kwargs):
         super().__init__(**kwargs)
         self.units = units
         self.state_size = units  # one state vector of `units` values ...
         self.output_size = units  # ... which is also the output
         self.activation = keras.activations.get(activation)
-        self.linear = keras.layers.SimpleRNNCell(units, activation=None)
+        self.recurrent_initializer = keras.initializers.get(recurrent_initializer)
+        self.linear = keras.layers.SimpleRNNCell(
+            units, activation=None, recurrent_initializer=self.recurrent_initializer)
         self.layer_norm = keras.layers.LayerNormalization()
 
     def build(self, input_shape):
@@ -328,197 +440,190 @@ class LNSimpleRNNCell(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "units": self.units,
-                "activation": keras.activations.serialize(self.activation)}
+                "activation": keras.activations.serialize(self.activation),
+                "recurrent_initializer":
+                    keras.initializers.serialize(self.recurrent_initializer)}
 
 
 # %% [markdown]
-# What it does on one step, and that the normalization really happens: before the
-# activation, each instance's 20 values have mean 0 and standard deviation 1 (the learned
-# scale and offset start at 1 and 0). We feed it step 10 of four series and a random
-# previous state.
+# One step of it, on step 10 of four series and a random previous state: before the
+# activation, each instance's 20 values have mean 0 and standard deviation 1.
 
 # %% tags=["nbval-check-output"]
 training.set_seed(P.seed)
 cell = LNSimpleRNNCell(20)
-x_t = ops.convert_to_tensor(X_valid[:4, 10])  # one time step of 4 series
-state = [ops.convert_to_tensor(
-    np.random.default_rng(P.seed).uniform(-1, 1, (4, 20)).astype("float32"))]
-y_t, new_state = cell(x_t, state)
-z = cell.layer_norm(cell.linear(x_t, state)[0]).numpy()
-print("input", tuple(x_t.shape), "-> output", tuple(y_t.shape),
-      "and state", tuple(new_state[0].shape))
-print("normalized pre-activations: mean ~ 0:", bool(np.allclose(z.mean(axis=1), 0, atol=1e-5)),
-      " std ~ 1:", bool(np.allclose(z.std(axis=1), 1, atol=1e-2)))
+state = [np.random.default_rng(P.seed).uniform(-1, 1, (4, 20)).astype("float32")]
+y_t, new_state = cell(X_check[:4, 10], state)
+z = cell.layer_norm(cell.linear(X_check[:4, 10], state)[0]).numpy()
+print("output", tuple(y_t.shape), "state", tuple(new_state[0].shape), "| mean ~ 0:",
+      bool(np.allclose(z.mean(axis=1), 0, atol=1e-5)), " std ~ 1:",
+      bool(np.allclose(z.std(axis=1), 1, atol=1e-2)))
 print("parameters:", cell.count_params(), "(SimpleRNNCell 440 + LayerNormalization 40)")
 
+# %% [markdown]
+# The plain network again, ReLU and identity start included, with LN cells:
+
 # %%
-ln_model = seq2seq(lambda: keras.layers.RNN(LNSimpleRNNCell(20), return_sequences=True))
-ln = fit_seq2seq(ln_model, "seq2seq_ln", "Seq2seq, LayerNorm cells")
+ln_model = long_model(cell=lambda: LNSimpleRNNCell(20, activation="relu",
+                                                   recurrent_initializer="identity"))
+ln = fit_long(ln_model, "long_relu_ln", "200 steps: ReLU, identity, LayerNorm cells")
 
 # %% [markdown]
 # A model with a custom cell must also save and reload. The `register_keras_serializable`
 # decorator and `get_config` make that work: the reloaded model predicts exactly the same.
 
 # %% tags=["nbval-check-output"]
-path = results.RESULTS_DIR / "cache" / "04_ln_seq2seq.keras"
+path = results.RESULTS_DIR / "cache" / "04_ln_cells.keras"
 path.parent.mkdir(parents=True, exist_ok=True)
 ln_model.save(path)
 reloaded = keras.models.load_model(path)
-same = np.array_equal(reloaded.predict(X_valid[:8], verbose=0),
-                      ln_model.predict(X_valid[:8], verbose=0))
+same = np.array_equal(reloaded.predict(X_check[:8], verbose=0),
+                      ln_model.predict(X_check[:8], verbose=0))
 print("reloaded from .keras, identical predictions:", same)
 
 # %% [markdown]
-# ### 2.5 All remedies side by side
+# ### 4.4 All remedies side by side
 
 # %%
-runs = {"ReLU, lr 0.01": relu, "ReLU, lr 0.001": relu_small_lr,
-        "ReLU, lr 0.01, clipped": relu_clipped, "tanh + BatchNorm": bn,
-        "tanh, LayerNorm cell": ln}
+runs = {"plain: ReLU, identity, lr 0.01": plain, "smaller learning rate (0.001)": small_lr,
+        "global_clipnorm=1": clipped_run, "tanh": tanh_run, "orthogonal init": orthogonal,
+        "LayerNorm cells": ln}
 fig, ax = plt.subplots(figsize=(9, 3.8))
 for i, (label, run) in enumerate(runs.items()):
-    curve = np.array(run.history["val_last_time_step_mse"])
-    ax.semilogy(np.arange(1, len(curve) + 1), curve, color=plots.PALETTE[i], label=label)
-ax.axhline(plain_mse, color=plots.INPUT_COLOR, ls="--", label="plain tanh (notebook 03)")
-ax.set(xlabel="epoch", ylabel="validation MSE, last step",
-       title="the same seq-to-seq task, five ways")
-ax.legend(ncols=2);
-
+    curve = np.array(run.history["val_loss"])
+    epochs = np.arange(1, len(curve) + 1)
+    ax.semilogy(epochs[np.isfinite(curve)], curve[np.isfinite(curve)], "o-", ms=3,
+                color=plots.PALETTE[i], label=label)
+ax.axhline(naive_long, color=plots.INPUT_COLOR, ls="--", label="naive forecast")
+ax.set(xlabel="epoch", ylabel="validation MSE",
+       title="200-step series: the plain ReLU network and one change at a time")
+ax.legend(ncols=2, fontsize=8);
 
 # %%
-def roughness(run):
-    """How often the validation curve went up from one epoch to the next."""
-    curve = np.array(run.history["val_last_time_step_mse"])
-    return int(np.sum(np.diff(curve) > 0))
-
-
-print(f"{'run':>24}  final MSE  epochs that got worse  seconds")
+print(f"{'run':>31}  validation MSE  outcome")
 for label, run in runs.items():
-    print(f"{label:>24}  {run.value:9.4f}  {roughness(run):>21}  {run.seconds:7.1f}")
-print(f"{'plain tanh (notebook 03)':>24}  {plain_mse:9.4f}")
-
-# %% [markdown]
-# What the measurements say (full profile; the quick profile's three epochs show little).
-# Batch Normalization between the layers does not help: it *hurts*, badly. Its training
-# error is as low as the others', but its validation error is several times higher,
-# because in inference it normalizes with running averages gathered over all time steps
-# and batches, which do not match the statistics each step saw in training. The LayerNorm
-# cells need no batch statistics: they end far below BN, in the plain model's range (on
-# 50-step series the plain model had no instability to cure). The order of the three ReLU
-# runs changes with the seed (results/SEEDS.md): on a 50-step task ReLU's instability is
-# mild, so we draw no ranking from them; read their curves' shapes instead. Section 1
-# showed where ReLU does blow up: over long sequences.
-
-# %%
-assert all(np.isfinite(run.value) for run in runs.values())  # no run diverged
+    print(f"{label:>31}  {run.value:14.4g}  {outcome(run)}")
+print(f"{'naive forecast':>31}  {naive_long:14.4g}")
 if P.name == "full":
-    # Batch Normalization between layers hurts here: fine in training, off in inference.
-    assert bn.value > 2 * plain_mse and bn.history["last_time_step_mse"][-1] < bn.value / 3
-    # Normalizing inside the cell works: far below BN, within twice the plain model.
-    assert ln.value < bn.value / 3 and ln.value < 2 * plain_mse
+    assert outcome(small_lr) != "learns"  # a smaller step does not undo a bad start
+    for run in (tanh_run, orthogonal, ln):  # bounded states, or a good start, learn
+        assert outcome(run) == "learns", run
 
 # %% [markdown]
-# ## 3. Monitoring gradients during training
+# Curves missing epochs went NaN there. The smaller learning rate does **not** cure the
+# plain network: the explosion is there from the start, and smaller steps only make the
+# way out longer. Clipping acts on the updates, so whether it saves this network depends
+# on whether the forward pass overflows first (its line above says which happened). The
+# changes that keep the *states* in check work: tanh bounds them, the orthogonal start
+# keeps the gain at 1 without making each unit an accumulator, and the LN cell rescales
+# each step's pre-activations to mean 0 and standard deviation 1 (then applies its
+# learned scale), so the states cannot snowball, ReLU and identity start notwithstanding.
 #
-# The `GradientNormLogger` we attached to the ReLU run recorded each layer's gradient norm
-# after every epoch. Spikes in such a plot are the first sign of exploding gradients
-# (and the moment to lower the learning rate or clip).
+# ## 5. Batch Normalization between layers, and its stale statistics
+#
+# Batch Normalization (BN) can go *between* recurrent layers, normalizing the next
+# layer's inputs. On a `[batch, time, features]` input Keras' `BatchNormalization`
+# normalizes each feature with its mean and variance over the batch **and** the time
+# steps; in inference it uses running averages of them instead (momentum 0.99: roughly
+# the last hundred batches). We add BN after each layer of notebook 03's seq-to-seq model
+# (two `SimpleRNN(20)`, tanh, the next 10 values at every step, judged on the last step)
+# and train it for the book's 20 epochs (3 in the quick profile).
 
 # %%
-fig, ax = plt.subplots(figsize=(8, 3.2))
-for i, (layer_name, values) in enumerate(grad_logger.norms.items()):
-    ax.semilogy(np.arange(1, len(values) + 1), values, "o-", ms=3, color=plots.PALETTE[i],
-                label=layer_name)
-ax.set(xlabel="epoch", ylabel="gradient norm (fixed batch)",
-       title="per-layer gradient norms while training the ReLU model")
-ax.legend();
-
-# %% [markdown]
-# The same values went to TensorBoard's log folder. To browse them (and anything else
-# logged with `keras.callbacks.TensorBoard`), run `tensorboard --logdir logs` in a
-# terminal from the repository's root and open the address it prints; this notebook does
-# not need it running.
-
-# %%
-event_files = sorted(log_dir.glob("events.out.tfevents.*"))
-print(f"{len(event_files)} TensorBoard event file(s) in "
-      f"{log_dir.relative_to(results.WORK_DIR)}")
-assert event_files and all(len(values) == P.remedy_epochs
-                           for values in grad_logger.norms.values())
-
-# %% [markdown]
-# ## 4. Dropout in recurrent layers
-#
-# Every Keras recurrent layer (and cell) takes two dropout rates:
-#
-# - `dropout` drops components of the **inputs** $\mathbf{x}_{(t)}$ it receives at each
-#   step;
-# - `recurrent_dropout` drops components of the **hidden state** $\mathbf{h}_{(t-1)}$ fed
-#   back from the previous step (the same mask at every step, as Gal and Ghahramani
-#   recommend).
-#
-# Both only act during training: in inference the layer is deterministic.
-
-# %%
+X_train, Y_train, X_valid, Y_valid, _, _ = data.load("sequence")
+plain_mse = results.value("seq2seq_10")  # trained and recorded by notebook 03
 training.set_seed(P.seed)
-dropout_layer = keras.layers.SimpleRNN(20, dropout=0.2, recurrent_dropout=0.2)
-x = X_valid[:4]
-train_a, train_b = dropout_layer(x, training=True), dropout_layer(x, training=True)
-infer_a, infer_b = dropout_layer(x), dropout_layer(x)
-
-# %% tags=["nbval-check-output"]
-print("two training-mode calls differ:", not np.allclose(train_a, train_b))
-print("two inference calls are identical:", bool(np.array_equal(infer_a, infer_b)))
-
-# %% [markdown]
-# One practical consequence on a GPU: `LSTM` and `GRU` layers run NVIDIA's fast cuDNN
-# kernel only under a few conditions, and `recurrent_dropout > 0` breaks one of them, so
-# the layer falls back to the generic (much slower) loop. `helpers.device.kernel_report`
-# checks the conditions for each recurrent layer of a model:
-
-# %% tags=["nbval-check-output"]
-training.set_seed(P.seed)
-examples = keras.Sequential([
+bn_model = keras.Sequential([
     keras.Input(shape=(None, 1)),
-    keras.layers.LSTM(20, return_sequences=True, name="lstm"),
-    keras.layers.LSTM(20, dropout=0.2, return_sequences=True, name="lstm_dropout"),
-    keras.layers.LSTM(20, recurrent_dropout=0.2, return_sequences=True,
-                      name="lstm_recurrent_dropout"),
-    keras.layers.GRU(20, reset_after=False, return_sequences=True, name="gru_reset_before"),
-    keras.layers.SimpleRNN(20, return_sequences=True, name="simple_rnn"),
-    keras.layers.RNN(LNSimpleRNNCell(20), name="ln_cell"),
-])
-print(device.kernel_report(examples))
+    keras.layers.SimpleRNN(20, return_sequences=True), keras.layers.BatchNormalization(),
+    keras.layers.SimpleRNN(20, return_sequences=True), keras.layers.BatchNormalization(),
+    keras.layers.TimeDistributed(keras.layers.Dense(10))])
+bn = training.train(bn_model, X_train, Y_train, X_valid, Y_valid, name="seq2seq_bn",
+                    notebook="04", label="Seq2seq + BatchNorm between layers",
+                    learning_rate=0.01, epochs=P.remedy_epochs,
+                    metrics=[metrics.last_time_step_mse], monitor="val_last_time_step_mse")
 
 # %% [markdown]
-# Input `dropout` keeps cuDNN; `recurrent_dropout` loses it. `SimpleRNN` and any
-# `RNN(cell)`, including our LN cell, never have it.
-#
-# ## 5. Try it
-#
-# Pick the activation, the recurrent weights' scale and the sequence length: the left plot
-# shows the gradient reaching each input step of a fresh, untrained `SimpleRNN(20)`; the
-# right one shows the size of its parameter gradient on the same batch, before and after
-# `global_clipnorm=1` when clipping is on.
+# BN lets the layer below change the scale of its outputs freely (the next layer sees them
+# normalized anyway), so nothing holds that scale still, and at learning rate 0.01 it can
+# drift faster than a running average over a hundred batches follows: the averages then
+# describe a layer that no longer exists. To see it, we compute each BN layer's actual
+# input statistics over the training set with the final weights, compare them with the
+# running averages, and put them in their place (layer by layer: the second layer's
+# inputs depend on the first one's statistics).
 
 # %%
-def show_gradient_flow(activation, scale, n_steps, clipping):
+def last_step_mse(model):
+    return float(np.mean((model.predict(X_valid, verbose=0)[:, -1] - Y_valid[:, -1]) ** 2))
+
+
+def inputs_of(model, layer, X):
+    """What `layer` of `model` receives for inputs X, in inference mode."""
+    for before in model.layers[:model.layers.index(layer)]:
+        X = before(X, training=False)
+    return ops.convert_to_numpy(X).reshape(-1, X.shape[-1])  # all batches and steps
+
+
+mse_running = last_step_mse(bn_model)
+bn_layers = [layer for layer in bn_model.layers
+             if isinstance(layer, keras.layers.BatchNormalization)]
+fig, axes = plt.subplots(1, len(bn_layers), figsize=(10, 3.4))
+for ax, layer in zip(axes, bn_layers):
+    seen = inputs_of(bn_model, layer, X_train)
+    actual, running = seen.var(axis=0), layer.moving_variance.numpy()
+    ax.loglog(actual, running, "o", ms=4)
+    ends = [min(actual.min(), running.min()), max(actual.max(), running.max())]
+    ax.plot(ends, ends, color=plots.INPUT_COLOR, ls="--", label="running = actual")
+    ax.set(title=f"{layer.name}: variance per feature", xlabel="actual (training set)",
+           ylabel="running average")
+    ax.legend(fontsize=8)
+    print(f"{layer.name}: running / actual variance from {np.min(running / actual):.3g} "
+          f"to {np.max(running / actual):.3g}")
+    layer.moving_mean.assign(seen.mean(axis=0))
+    layer.moving_variance.assign(actual)
+fig.tight_layout()
+plt.show()
+mse_refreshed = last_step_mse(bn_model)
+print(f"training mode, batch statistics (last epoch): "
+      f"{bn.history['last_time_step_mse'][-1]:.4f}")
+print(f"inference, running averages:                  {mse_running:.4f}")
+print(f"inference, statistics re-estimated:           {mse_refreshed:.4f}")
+print(f"plain tanh seq-to-seq, no BN (notebook 03):   {plain_mse:.4f}")
+assert abs(mse_running - bn.value) < 1e-3 * bn.value  # the same model Keras scored
+assert mse_refreshed < 1.02 * mse_running  # re-estimating does not hurt
+
+# %% [markdown]
+# Points off the diagonal are stale running averages. How stale depends on how much the
+# weights moved in the last few hundred batches, so it changes with the seed, and so does
+# the gap between the two inference lines. Re-estimating the statistics after training
+# is the general fix for a BN model that scores worse in inference than in training. BN
+# between layers is still no remedy for unstable gradients: it does not touch the
+# recurrence, where they arise (Laurent et al., 2015, found it helps little).
+#
+# ## 6. Try it
+#
+# Pick the activation, the recurrent weights' scale and the sequence length: the plot
+# shows the gradient reaching each input step of a fresh `SimpleRNN(20)`, with the bound
+# and the effective gain of section 2.
+
+# %%
+def show_gradient_flow(activation, scale, n_steps):
     series = data.generate_time_series(64, n_steps + 1, seed=P.seed)
     X, y = series[:, :n_steps], series[:, n_steps]
     model = rnn_with_scale(activation, scale)
     norm = gradients.input_gradient_norms(model, X, y)
-    raw = gradients.parameter_gradients(model, X, y)
-    after = clipped(raw, global_clipnorm=1.0) if clipping else raw
-    fig, (ax_flow, ax_clip) = plt.subplots(1, 2, figsize=(11, 3.3),
-                                           gridspec_kw={"width_ratios": [3, 1]})
-    shown = np.isfinite(norm) & (norm > 0)
-    ax_flow.semilogy(np.arange(n_steps)[shown], norm[shown])
-    ax_flow.set(xlabel="time step $t$", ylabel=r"$\|\partial L/\partial x_{(t)}\|$",
-                title=f"{activation}, scale {scale}: first/last = "
-                      f"{describe(back_to_front(norm))}")
-    values = [gradients.global_norm(raw), gradients.global_norm(after)]
-    ax_clip.bar(["before", "after"], values, color=[plots.PALETTE[1], plots.PALETTE[0]])
-    ax_clip.set(yscale="log", title="parameter gradient norm")
+    _, slopes, _ = bptt(model, X, y)
+    gain = scale * np.sqrt(np.mean(slopes[1:] ** 2))
+    t = np.arange(n_steps)
+    fig, ax = plt.subplots(figsize=(9, 3.3))
+    ax.semilogy(t[np.isfinite(norm)], norm[np.isfinite(norm)], label="measured")
+    ax.semilogy(t, norm[-1] * gain ** (n_steps - 1 - t), ":", label=f"gain {gain:.3f}")
+    ax.semilogy(t, norm[-1] * scale ** (n_steps - 1 - t), "--", lw=1,
+                label=f"bound's rate {scale}")
+    ax.set(xlabel="time step $t$", ylabel=r"$\|\partial L/\partial x_{(t)}\|$",
+           ylim=(norm[np.isfinite(norm)].min() / 1e3, norm[np.isfinite(norm)].max() * 1e3),
+           title=f"{activation}, scale {scale}: first/last = {describe(back_to_front(norm))}")
+    ax.legend()
     plt.show()
 
 
@@ -527,48 +632,65 @@ widgets.interactive_view(show_gradient_flow, {
     "activation": widgets.dropdown("activation", ["tanh", "relu"]),
     "scale": widgets.float_slider("recurrent scale", 0.5, 2.5, 1.0, 0.1),
     "n_steps": widgets.int_slider("steps", 20, 400, n_long, 20),
-    "clipping": widgets.checkbox("clip (global_clipnorm=1)"),
 })
 
 # %% [markdown]
 # ## Summary
 #
-# Last-step validation MSE on the seq-to-seq task (the cell below plots this run's):
-#
-# | model | in the full profile |
-# |---|---|
-# | plain tanh (notebook 03) | the reference |
-# | ReLU: lr 0.01, lr 0.001, lr 0.01 with global_clipnorm=1 | their order changes with the seed |
-# | tanh + BatchNorm between layers | training fine, inference far off |
-# | tanh, LayerNorm cells | far below BN, in the plain model's range |
-
-# %%
-measured = {"plain": plain_mse, "relu": relu.value, "relu\nlr 0.001": relu_small_lr.value,
-            "relu\nclipped": relu_clipped.value, "BN": bn.value, "LN cell": ln.value}
-ax = plots.plot_mse_bars(measured, log_scale=True)
-ax.set_title("seq-to-seq, last-step validation MSE");
-
-# %% [markdown]
-# - Gradients through time shrink or grow geometrically with the recurrent weights' scale:
-#   we measured a factor beyond $10^6$ over 200 steps either way.
-# - With ReLU the *outputs* explode too; tanh keeps them in $[-1, 1]$.
-# - Remedies: keep tanh, lower the learning rate, clip the gradients (`global_clipnorm`
-#   keeps their direction), normalize. BN between layers hurt here; LN inside the cell
-#   works, and the custom cell saves and reloads.
-# - `recurrent_dropout` regularizes the state but costs the cuDNN kernel on a GPU.
+# - The gradient reaching step $t$ is a product of one Jacobian
+#   $\operatorname{diag}(\phi'(\mathbf{z}))\mathbf{W}_y^\top$ per step: $\sigma_{\max}(
+#   \mathbf{W}_y)$ bounds it, the effective gain $\sigma_{\max} \times
+#   \operatorname{rms}(\phi')$ predicts it (below 1 it vanishes, above 1 it explodes).
+# - With ReLU the *states* can explode too; tanh keeps them in $[-1, 1]$.
+# - A ReLU network started at the identity failed on 200-step series (section 4.4 shows
+#   this run's outcomes). Keeping the states in check (tanh, an orthogonal start,
+#   LayerNorm cells) cured it, a smaller learning rate did not, and clipping bounds the
+#   updates but cannot repair a forward pass that overflowed. `global_clipnorm` keeps the
+#   gradient's direction; `clipvalue` does not.
+# - BN between layers normalizes over batch and time; its running averages can go stale
+#   while the layers below drift, and re-estimating them after training repairs that.
 #
 # ## Exercises
 #
-# 1. Give the LN cell to the ReLU model (`LNSimpleRNNCell(20, activation="relu")`). Does
-#    normalization alone tame ReLU?
-# 2. Repeat the gradient-flow measurement for a trained model (notebook 03's seq-to-seq)
-#    on 200-step series. Where does it sit between vanishing and exploding?
-# 3. Try `clipvalue` instead of `global_clipnorm` on the ReLU model. How do the curves
-#    compare, and why might the changed direction matter?
-# 4. Add `recurrent_dropout=0.1` to the plain seq-to-seq model. What happens to the
-#    training and validation curves, and to the time per epoch?
-# 5. Write a `GRU`-like cell with LayerNormalization on each gate's pre-activation. Which
-#    of Keras' conditions for cuDNN can it never meet?
+# Numeric answers can be checked with the `check_...` functions imported here.
+
+# %%
+from helpers.exercises.lesson04 import check_effective_gain, check_ln_cell_params
+
+# check_effective_gain(...)   # exercise 1: your effective gain
+# check_ln_cell_params(...)   # exercise 2: a number of parameters
+
+# %% [markdown]
+# 1. Use `bptt` to compute the effective gain of `rnn_with_scale("tanh", 1.5)` on
+#    `X_long`; `check_effective_gain(gain)` compares it with the rate TensorFlow's
+#    gradients actually change at.
+#    <details><summary>Solution</summary>
+#
+#    ```python
+#    model = rnn_with_scale("tanh", 1.5)
+#    _, slopes, _ = bptt(model, X_long, y_long)
+#    check_effective_gain(1.5 * np.sqrt(np.mean(slopes[1:] ** 2)))
+#    ```
+#    The state saturates more than at 1.2, so the rms slope falls further, but not all
+#    the way to $1/1.5$: the gain lands a little above 1 and the gradient grows slowly.
+#    </details>
+# 2. How many parameters has `LNSimpleRNNCell(32)` on inputs of 3 features? Count by
+#    hand, then `check_ln_cell_params(n)`.
+#    <details><summary>Solution</summary>
+#
+#    $\mathbf{W}_x$ $3 \times 32$, $\mathbf{W}_y$ $32 \times 32$, $\mathbf{b}$ 32, and
+#    LayerNormalization's scale and offset $2 \times 32$: $96 + 1024 + 32 + 64 = 1216$.
+#    To confirm: `c = LNSimpleRNNCell(32); c.build((None, 3)); c.count_params()`.
+#    </details>
+# 3. Train the plain network with `clipvalue=0.01` instead of `global_clipnorm=1`. Does it
+#    train? Why might the changed direction matter?
+#    <details><summary>Solution</summary>
+#
+#    `clipvalue` caps the largest components most: those of the recurrent weights that
+#    are exploding, so it distorts the direction exactly where the problem is. Like
+#    `global_clipnorm` it bounds the updates only; if the forward pass overflows first,
+#    the run still goes NaN.
+#    </details>
 #
 # Next: **05 · LSTM, GRU and 1D convolutions**.
 
