@@ -32,8 +32,8 @@ SUMMARIES = {
                                "against Keras; SimpleRNN and deep RNNs",
     "03_multistep_forecasting": "forecasting 10 steps: iterating, sequence-to-vector, "
                                 "sequence-to-sequence, and error bars with MC Dropout",
-    "04_unstable_gradients": "gradients through time measured; ReLU, clipping, "
-                             "normalization (a LayerNorm cell) and dropout",
+    "04_unstable_gradients": "why gradients vanish or explode (the Jacobian product), a "
+                             "ReLU network that fails and the remedies that cure it",
     "05_lstm_gru_conv1d": "LSTM and GRU cells executed from their equations, a peephole "
                           "cell, a Conv1D front end, and how far back each cell remembers",
     "06_wavenet": "dilated causal convolutions, the simplified and the full WaveNet, and "

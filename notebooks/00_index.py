@@ -23,7 +23,7 @@
 # | [01 · Time series: the data and the baselines](01_baselines.ipynb) | what a time series is, the chapter's synthetic data as 3D arrays, and the two baselines every model must beat (naive and linear) |
 # | [02 · Recurrent neurons and layers: simple and deep RNNs](02_simple_and_deep_rnns.ipynb) | recurrent neurons and layers, executed by hand and checked against Keras; SimpleRNN and deep RNNs |
 # | [03 · Forecasting several steps ahead](03_multistep_forecasting.ipynb) | forecasting 10 steps: iterating, sequence-to-vector, sequence-to-sequence, and error bars with MC Dropout |
-# | [04 · Long sequences, part 1: unstable gradients](04_unstable_gradients.ipynb) | gradients through time measured; ReLU, clipping, normalization (a LayerNorm cell) and dropout |
+# | [04 · Long sequences, part 1: unstable gradients](04_unstable_gradients.ipynb) | why gradients vanish or explode (the Jacobian product), a ReLU network that fails and the remedies that cure it |
 # | [05 · Short-term memory: LSTM and GRU cells, and 1D convolutions](05_lstm_gru_conv1d.ipynb) | LSTM and GRU cells executed from their equations, a peephole cell, a Conv1D front end, and how far back each cell remembers |
 # | [06 · WaveNet, the chapter's leaderboard, and how close to the limit we can get](06_wavenet.ipynb) | dilated causal convolutions, the simplified and the full WaveNet, and the chapter's leaderboard against the noise floor |
 # | [07 · A real series: half-hourly electricity demand](07_real_series.ipynb) | a real series (electricity demand): seasonal baselines, SARIMA and the course's networks, in MW |

@@ -72,7 +72,8 @@ P = helpers.setup()
 # Two difficulties come with them, and later notebooks treat each one:
 #
 # 1. **unstable gradients**: an RNN unrolled over many steps is a very deep network
-#    (notebook 04: careful activations, gradient clipping, layer normalization, dropout);
+#    (notebook 04: careful activations and initialization, gradient clipping, layer
+#    normalization);
 # 2. **a short memory**: a plain recurrent cell forgets after a few dozen steps
 #    (notebook 05: LSTM and GRU cells).
 #

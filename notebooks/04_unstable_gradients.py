@@ -18,7 +18,6 @@
 #
 # [← 03 · Forecasting several steps ahead](03_multistep_forecasting.ipynb) · [index](00_index.ipynb) · [05 · Short-term memory: LSTM and GRU cells, and 1D convolutions →](05_lstm_gru_conv1d.ipynb)
 
-
 # %% [markdown]
 # # 04 · Long sequences, part 1: unstable gradients
 #
@@ -110,8 +109,8 @@ for activation in ("tanh", "relu"):
 
 # %% [markdown]
 # At scale 0.8 the gradient **vanishes** for both activations, at scale 2 it **explodes**.
-# At 1.2 they disagree: tanh keeps it roughly level while ReLU's still vanishes. The next
-# section explains all six numbers.
+# At 1.2, near the edge, tanh keeps it roughly level, while where ReLU's goes depends on
+# the draw of the weights. The next section explains these numbers.
 #
 # ## 2. Why: a product of Jacobians
 #
@@ -203,17 +202,22 @@ plt.show()
 print("activation  scale  effective gain  measured per step  under the bound")
 for (activation, scale), (gain, per_step, under) in gain_table.items():
     print(f"{activation:>10}  {scale:5}  {gain:14.3f}  {per_step:17.3f}  {under}")
-    assert under and abs(per_step / gain - 1) < 0.15  # bound holds, gain predicts
+    assert under  # the bound holds at every step
+    if activation == "tanh":  # the effective gain predicts tanh's rate closely
+        assert abs(per_step / gain - 1) < 0.1
 
 # %% [markdown]
 # The bound is reached only where nothing squashes the gradient; elsewhere the effective
 # gain tells the story. **tanh at 1.2** stays level because the state settles where tanh
 # is partly saturated: the rms slope falls to about $1/1.2$ and the gain lands near 1 (at
-# scale 2 the slopes cannot fall that far). **ReLU at 1.2** vanishes because about half
-# its units are off at each step (slope 0) and the rest pass the gradient unchanged
-# (slope 1): the rms slope is about $\sqrt{1/2} \approx 0.7$ and $1.2 \times 0.7 < 1$;
-# at scale 2, $2 \times 0.7 > 1$. Keras starts $\mathbf{W}_y$ orthogonal (scale 1) for
-# this reason, but training moves the weights.
+# scale 2 the slopes cannot fall that far). For **ReLU** the gain is a rougher guide.
+# About half its units are off at each step (slope 0) and the rest pass the gradient
+# unchanged (slope 1), so the rms slope is about $\sqrt{1/2} \approx 0.7$: $1.2 \times
+# 0.7 < 1$ suggests vanishing, $2 \times 0.7 > 1$ exploding. But which units are on
+# changes slowly from step to step, and while the same group stays on, the gradient
+# grows or shrinks at the rate of $\mathbf{W}_y$ restricted to that group, which can be
+# larger than the average suggests. Near scale 1, that decides. Keras starts
+# $\mathbf{W}_y$ orthogonal (scale 1) for these reasons, but training moves the weights.
 #
 # ### Why ReLU is risky in an RNN
 #
@@ -267,15 +271,11 @@ def long_model(activation="relu", init="identity", cell=None):
                              recurrent(False), keras.layers.Dense(1)])
 
 
-def fit_long(model, name, label, learning_rate=0.01, **kwargs):
-    """Train on the 200-step series; record the run unless it diverged (NaN)."""
-    run = training.train(model, X_fit, y_fit, X_check, y_check, name=name, notebook="04",
-                         label=label, learning_rate=learning_rate, epochs=long_epochs,
-                         record=False, **kwargs)
-    if np.isfinite(run.value):
-        results.record(name, value=run.value, params=run.params, seconds=run.seconds,
-                       notebook="04", epochs=long_epochs, label=label)
-    return run
+def fit_long(model, name, learning_rate=0.01, **kwargs):
+    """Train on the 200-step series (not recorded: the leaderboard's tasks are 50 steps)."""
+    return training.train(model, X_fit, y_fit, X_check, y_check, name=name, notebook="04",
+                          learning_rate=learning_rate, epochs=long_epochs, record=False,
+                          **kwargs)
 
 
 def outcome(run):
@@ -292,8 +292,7 @@ plain_model = long_model()
 untrained = float(np.mean((plain_model.predict(X_check, verbose=0) - y_check) ** 2))
 print(f"plain ReLU network before training: validation MSE {untrained:.3g}")
 assert untrained > 100 * naive_long  # the accumulating states put it far off
-plain = fit_long(plain_model, "long_relu_identity", "200 steps: ReLU, identity init",
-                 callbacks=[grad_logger])
+plain = fit_long(plain_model, "long_relu_identity", callbacks=[grad_logger])
 print(f"plain ReLU network: validation MSE {plain.value:.4g} -> {outcome(plain)}")
 if P.name == "full":
     assert outcome(plain) != "learns"  # diverges, or ends worse than the naive forecast
@@ -334,12 +333,9 @@ assert event_files and all(len(values) == long_epochs
 # inputs.
 
 # %%
-small_lr = fit_long(long_model(), "long_relu_lr0001", "200 steps: ReLU, identity, lr 0.001",
-                    learning_rate=0.001)
-tanh_run = fit_long(long_model(activation="tanh"), "long_tanh_identity",
-                    "200 steps: tanh, identity init")
-orthogonal = fit_long(long_model(init="orthogonal"), "long_relu_orthogonal",
-                      "200 steps: ReLU, orthogonal init")
+small_lr = fit_long(long_model(), "long_relu_lr0001", learning_rate=0.001)
+tanh_run = fit_long(long_model(activation="tanh"), "long_tanh_identity")
+orthogonal = fit_long(long_model(init="orthogonal"), "long_relu_orthogonal")
 
 # %% [markdown]
 # ### 4.2 Gradient clipping
@@ -390,9 +386,8 @@ assert all(np.linalg.norm(g) <= 0.1 + 1e-6 for g in variants["clipnorm=0.1"])
 # and a clipped NaN is still NaN.
 
 # %%
-clipped_run = fit_long(
-    long_model(), "long_relu_clip", "200 steps: ReLU, identity, global_clipnorm=1",
-    optimizer=keras.optimizers.Adam(learning_rate=0.01, global_clipnorm=1.0))
+clipped_run = fit_long(long_model(), "long_relu_clip",
+                       optimizer=keras.optimizers.Adam(learning_rate=0.01, global_clipnorm=1.0))
 print(f"with clipping: validation MSE {clipped_run.value:.4g} -> {outcome(clipped_run)}")
 
 # %% [markdown]
@@ -466,7 +461,7 @@ print("parameters:", cell.count_params(), "(SimpleRNNCell 440 + LayerNormalizati
 # %%
 ln_model = long_model(cell=lambda: LNSimpleRNNCell(20, activation="relu",
                                                    recurrent_initializer="identity"))
-ln = fit_long(ln_model, "long_relu_ln", "200 steps: ReLU, identity, LayerNorm cells")
+ln = fit_long(ln_model, "long_relu_ln")
 
 # %% [markdown]
 # A model with a custom cell must also save and reload. The `register_keras_serializable`
@@ -577,28 +572,29 @@ for ax, layer in zip(axes, bn_layers):
     ax.set(title=f"{layer.name}: variance per feature", xlabel="actual (training set)",
            ylabel="running average")
     ax.legend(fontsize=8)
-    print(f"{layer.name}: running / actual variance from {np.min(running / actual):.3g} "
-          f"to {np.max(running / actual):.3g}")
+    shift = np.abs(layer.moving_mean.numpy() - seen.mean(axis=0)) / np.sqrt(actual)
+    print(f"{layer.name}: running / actual variance {np.min(running / actual):.3g} to "
+          f"{np.max(running / actual):.3g}; running mean off by up to {shift.max():.3g} "
+          f"standard deviations")
     layer.moving_mean.assign(seen.mean(axis=0))
     layer.moving_variance.assign(actual)
 fig.tight_layout()
 plt.show()
 mse_refreshed = last_step_mse(bn_model)
-print(f"training mode, batch statistics (last epoch): "
-      f"{bn.history['last_time_step_mse'][-1]:.4f}")
-print(f"inference, running averages:                  {mse_running:.4f}")
-print(f"inference, statistics re-estimated:           {mse_refreshed:.4f}")
-print(f"plain tanh seq-to-seq, no BN (notebook 03):   {plain_mse:.4f}")
+print(f"validation MSE, last step, with the running averages: {mse_running:.4f}")
+print(f"                 with the statistics re-estimated:   {mse_refreshed:.4f}")
+print(f"plain tanh seq-to-seq without BN (notebook 03):      {plain_mse:.4f}")
 assert abs(mse_running - bn.value) < 1e-3 * bn.value  # the same model Keras scored
 assert mse_refreshed < 1.02 * mse_running  # re-estimating does not hurt
 
 # %% [markdown]
-# Points off the diagonal are stale running averages. How stale depends on how much the
-# weights moved in the last few hundred batches, so it changes with the seed, and so does
-# the gap between the two inference lines. Re-estimating the statistics after training
-# is the general fix for a BN model that scores worse in inference than in training. BN
-# between layers is still no remedy for unstable gradients: it does not touch the
-# recurrence, where they arise (Laurent et al., 2015, found it helps little).
+# Points off the diagonal, and means that moved, are stale running averages. How stale
+# depends on how much the weights moved in the last few hundred batches, so it changes
+# with the seed, and so does what re-estimating gains. Re-estimating the statistics after
+# training (one pass over the training set with the final weights) is the general fix for
+# a BN model that does worse in inference than its training loss promised. BN between
+# layers is still no remedy for unstable gradients: it does not touch the recurrence,
+# where they arise (Laurent et al., 2015, found it helps little).
 #
 # ## 6. Try it
 #
@@ -640,7 +636,8 @@ widgets.interactive_view(show_gradient_flow, {
 # - The gradient reaching step $t$ is a product of one Jacobian
 #   $\operatorname{diag}(\phi'(\mathbf{z}))\mathbf{W}_y^\top$ per step: $\sigma_{\max}(
 #   \mathbf{W}_y)$ bounds it, the effective gain $\sigma_{\max} \times
-#   \operatorname{rms}(\phi')$ predicts it (below 1 it vanishes, above 1 it explodes).
+#   \operatorname{rms}(\phi')$ predicts it (closely for tanh, roughly for ReLU): below 1
+#   it vanishes, above 1 it explodes.
 # - With ReLU the *states* can explode too; tanh keeps them in $[-1, 1]$.
 # - A ReLU network started at the identity failed on 200-step series (section 4.4 shows
 #   this run's outcomes). Keeping the states in check (tanh, an orthogonal start,
