@@ -91,8 +91,8 @@ def mse_per_step(Y_true, Y_pred):
 ORDER = ["naive", "iterative", "linear", "seq2vec", "seq2seq"]  # in the order we meet them
 forecasts = {}  # validation forecasts [n_valid, ahead] of every approach, for the end
 measured = {}  # validation MSE of every approach, for the summary
-# Two series, three steps: errors (1, 2, 0) and (1, 0, 0) give per-step MSEs (1, 2, 0).
-print(mse_per_step(np.zeros((2, 3)), np.array([[1.0, 2.0, 0.0], [1.0, 0.0, 0.0]])))
+print("two series whose errors are (1, 2, 0) and (1, 0, 0): per-step MSE",
+      mse_per_step(np.zeros((2, 3)), np.array([[1.0, 2.0, 0.0], [1.0, 0.0, 0.0]])))
 
 # %% [markdown]
 # ## 2. The naive forecast, ten times over, and a bug in the book
@@ -447,7 +447,8 @@ assert rounds[-1] > 0.8 * naive_rounds[-1]  # by the fifth round, about as bad a
 # single unit. It acts only in training; at inference Keras switches it off. A recurrent
 # layer takes two rates: `dropout` for the inputs $\mathbf{x}_{(t)}$ it reads at each
 # step, `recurrent_dropout` for the hidden state $\mathbf{h}_{(t-1)}$ it passes from one
-# step to the next (notebook 04 looks at both more closely).
+# step to the next (on a GPU, `recurrent_dropout` costs the fast cuDNN kernel: notebook
+# 05).
 #
 # **Monte Carlo (MC) Dropout** uses dropout for something else: keep it **on** at
 # prediction time (`model(X, training=True)`) and predict the same series many times.

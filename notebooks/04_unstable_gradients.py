@@ -22,22 +22,21 @@
 # # 04 · Long sequences, part 1: unstable gradients
 #
 # To train an RNN on long sequences we run it over many time steps, and its unrolled
-# version becomes a very deep network. Deep networks can suffer from **unstable
-# gradients**: they shrink or grow exponentially as they flow back, and training stalls
-# or blows up. This notebook measures the problem, derives where it comes from, shows a
-# plain recurrent network that fails to train because of it, and tries each of the
-# chapter's remedies on that network.
+# version becomes a very deep network, with **unstable gradients**: they shrink or grow
+# exponentially as they flow back, and training stalls or blows up. This notebook
+# measures that, derives where it comes from, and tries the chapter's remedies on a plain
+# recurrent network that fails to train because of it.
 #
 # **What you will learn**
 #
 # - how to measure the gradient that reaches each time step, and why it behaves like a
 #   product of one Jacobian per step (derived, run in NumPy, checked against Keras);
 # - why ReLU is risky in RNNs and tanh is the default;
-# - the remedies, each tried on a ReLU network that diverges on 200-step series: a smaller
+# - the remedies, tried on a ReLU network that fails on 200-step series: a smaller
 #   learning rate, gradient clipping (`clipnorm`, `clipvalue`, `global_clipnorm`), a
 #   saturating activation, a good initialization, and **Layer Normalization** in a
 #   custom cell that saves and reloads as a `.keras` file;
-# - what goes wrong with Batch Normalization between recurrent layers, and how to fix it;
+# - what goes wrong with Batch Normalization between recurrent layers, and the fix;
 # - how to monitor gradient norms during training.
 
 # %% [markdown]
@@ -207,43 +206,38 @@ for (activation, scale), (gain, per_step, under) in gain_table.items():
         assert abs(per_step / gain - 1) < 0.1
 
 # %% [markdown]
-# The bound is reached only where nothing squashes the gradient; elsewhere the effective
-# gain tells the story. **tanh at 1.2** stays level because the state settles where tanh
-# is partly saturated: the rms slope falls to about $1/1.2$ and the gain lands near 1 (at
-# scale 2 the slopes cannot fall that far). For **ReLU** the gain is a rougher guide.
-# About half its units are off at each step (slope 0) and the rest pass the gradient
-# unchanged (slope 1), so the rms slope is about $\sqrt{1/2} \approx 0.7$: $1.2 \times
-# 0.7 < 1$ suggests vanishing, $2 \times 0.7 > 1$ exploding. But which units are on
-# changes slowly from step to step, and while the same group stays on, the gradient
-# grows or shrinks at the rate of $\mathbf{W}_y$ restricted to that group, which can be
-# larger than the average suggests. Near scale 1, that decides. Keras starts
+# The bound is close only where the slopes stay near 1 (tanh at scale 0.8, whose state
+# stays small); elsewhere the effective gain tells the story. **tanh at 1.2** stays level
+# because the state settles where tanh is partly saturated: the rms slope falls to about
+# $1/1.2$ and the gain lands near 1 (at scale 2 the slopes cannot fall that far). For
+# **ReLU** the gain is a rougher guide. About half its units are off at each step (slope
+# 0) and the rest pass the gradient unchanged (slope 1), so the rms slope is about
+# $\sqrt{1/2} \approx 0.7$: $1.2 \times 0.7 < 1$ suggests vanishing, $2 \times 0.7 > 1$
+# exploding. But which units are on changes slowly from step to step, and while one group
+# stays on, the gradient follows $\mathbf{W}_y$ restricted to that group, which can
+# stretch more than the average suggests; near scale 1 that decides. Keras starts
 # $\mathbf{W}_y$ orthogonal (scale 1) for these reasons, but training moves the weights.
 #
 # ### Why ReLU is risky in an RNN
 #
-# The activations also differ in the *forward* pass. The same $\mathbf{W}_y$ is applied
-# at every step, so if it stretches the state, a ReLU layer stretches it again and again:
-# nothing bounds its outputs, while tanh squashes them into $[-1, 1]$. That is why
-# recurrent layers default to tanh. ReLU RNNs can work, but they are fragile, as the next
-# section shows.
+# The activations also differ in the *forward* pass: if $\mathbf{W}_y$ stretches the
+# state, a ReLU layer stretches it again at every step, and nothing bounds its outputs,
+# while tanh squashes them into $[-1, 1]$. That is why recurrent layers default to tanh.
+# ReLU RNNs can work, but they are fragile, as the next section shows.
 
 # %% [markdown]
 # ## 3. A plain RNN that fails
 #
-# The task: notebook 02's one-step forecast, on series of 200 steps instead of 50, drawn
-# at the same pace (`time_step=1/50`: the same time between two steps as notebook 02's
-# series, so each series covers four times as much of its curve). A run **learns** if it
-# ends below the naive forecast's validation MSE, and **fails** if it ends above it or
-# diverges (its loss becomes NaN). The model: two `SimpleRNN(20)` layers and a `Dense(1)` head with ReLU, trained with Adam at
-# learning rate 0.01. For ReLU networks the recurrent weights are usually started at the
-# **identity** (Le et al., 2015: each unit then carries its state over unchanged until
-# the inputs change it), so we do that too.
-#
+# The task: notebook 02's one-step forecast on series of 200 steps, drawn at notebook
+# 02's pace (`time_step=1/50`), so each covers four times as much of its curve. A run
+# **learns** if it ends below the naive forecast's validation MSE, and **fails** if it
+# ends above it or diverges (its loss becomes NaN). The model: two `SimpleRNN(20)` layers
+# with ReLU and a `Dense(1)` head, trained with Adam at learning rate 0.01. ReLU networks
+# are usually started with the **identity** as recurrent weights (Le et al., 2015: each
+# unit then carries its state over unchanged until the inputs change it), so we do too.
 # With the identity and no squashing, each first-layer unit adds up its inputs over 200
-# steps and the second layer adds up those sums, so the untrained network's forecasts are
-# wildly off, and so are the gradients that come back. A `GradientNormLogger` (from
-# `helpers.gradients`) records each layer's gradient norm on a fixed batch after every
-# epoch.
+# steps and the second layer adds up those sums, so the untrained network's forecasts
+# are wildly off, and so are the gradients that come back.
 
 # %%
 n_fit, n_check = (2_000, 1_000) if P.name == "full" else (500, 300)
@@ -285,39 +279,14 @@ def outcome(run):
     return "fails" if run.value > naive_long else "learns"
 
 
-log_dir = results.WORK_DIR / "logs" / "04_relu_identity"
-shutil.rmtree(log_dir, ignore_errors=True)  # start with a clean log folder
-grad_logger = gradients.GradientNormLogger(X_check[:256], y_check[:256], log_dir=log_dir)
 plain_model = long_model()
 untrained = float(np.mean((plain_model.predict(X_check, verbose=0) - y_check) ** 2))
 print(f"plain ReLU network before training: validation MSE {untrained:.3g}")
 assert untrained > 100 * naive_long  # the accumulating states put it far off
-plain = fit_long(plain_model, "long_relu_identity", callbacks=[grad_logger])
+plain = fit_long(plain_model, "long_relu_identity")
 print(f"plain ReLU network: validation MSE {plain.value:.4g} -> {outcome(plain)}")
 if P.name == "full":
     assert outcome(plain) != "learns"  # diverges, or ends worse than the naive forecast
-
-# %% [markdown]
-# The logger's record: spikes and overflows in such a plot are the first sign of exploding
-# gradients (missing points: the norm overflowed or was NaN). The same values went to a
-# TensorBoard log folder; `tensorboard --logdir logs`, run in a terminal from the
-# repository's root, browses them (this notebook does not need it).
-
-# %%
-fig, ax = plt.subplots(figsize=(8, 3.2))
-for i, (layer_name, values) in enumerate(grad_logger.norms.items()):
-    values = np.array(values)
-    finite = np.isfinite(values)
-    ax.semilogy(np.arange(1, len(values) + 1)[finite], values[finite], "o-", ms=3,
-                color=plots.PALETTE[i], label=layer_name)
-ax.set(xlabel="epoch", ylabel="gradient norm (fixed batch)",
-       title="per-layer gradient norms while training the plain ReLU network")
-ax.legend();
-event_files = sorted(log_dir.glob("events.out.tfevents.*"))
-print(f"{len(event_files)} TensorBoard event file(s) in "
-      f"{log_dir.relative_to(results.WORK_DIR)}")
-assert event_files and all(len(values) == long_epochs
-                           for values in grad_logger.norms.values())
 
 # %% [markdown]
 # ## 4. The remedies, one at a time
@@ -330,12 +299,43 @@ assert event_files and all(len(values) == long_epochs
 # A smaller learning rate (0.001) takes smaller steps. tanh bounds every state in
 # $[-1, 1]$, whatever the weights. Keras' default recurrent initializer, an orthogonal
 # matrix, starts the gain at 1 *and* mixes the units, so no unit simply adds up its
-# inputs.
+# inputs. While two of these train, a `GradientNormLogger` (from `helpers.gradients`)
+# records each layer's gradient norm on a fixed batch after every epoch, and writes it
+# to a TensorBoard log folder.
 
 # %%
-small_lr = fit_long(long_model(), "long_relu_lr0001", learning_rate=0.001)
+log_dir = results.WORK_DIR / "logs" / "04_gradient_norms"
+shutil.rmtree(log_dir, ignore_errors=True)  # start with a clean log folder
+loggers = {name: gradients.GradientNormLogger(X_check[:256], y_check[:256],
+                                              log_dir=log_dir / name)
+           for name in ("lr_0.001", "orthogonal")}
+small_lr = fit_long(long_model(), "long_relu_lr0001", learning_rate=0.001,
+                    callbacks=[loggers["lr_0.001"]])
 tanh_run = fit_long(long_model(activation="tanh"), "long_tanh_identity")
-orthogonal = fit_long(long_model(init="orthogonal"), "long_relu_orthogonal")
+orthogonal = fit_long(long_model(init="orthogonal"), "long_relu_orthogonal",
+                      callbacks=[loggers["orthogonal"]])
+
+# %% [markdown]
+# The loggers' record: the failing run's gradients are orders of magnitude larger than
+# those of the run that learns, at every epoch. Such a plot (spikes, overflows, norms far
+# above a healthy run's) is where exploding gradients show first. `tensorboard --logdir
+# logs`, run in a terminal from the repository's root, browses the same values (this
+# notebook does not need it).
+
+# %%
+fig, ax = plt.subplots(figsize=(8, 3.2))
+for i, (run_name, logger) in enumerate(loggers.items()):
+    for ls, (layer_name, values) in zip(("-", "--", ":"), logger.norms.items()):
+        ax.semilogy(np.arange(1, len(values) + 1), values, ls, marker="o", ms=3,
+                    color=plots.PALETTE[i], label=f"{run_name}: {layer_name}")
+ax.set(xlabel="epoch", ylabel="gradient norm (fixed batch)",
+       title="per-layer gradient norms: a failing run and one that learns")
+ax.legend(fontsize=7, ncols=2)
+plt.show()
+event_files = sorted(log_dir.glob("*/events.out.tfevents.*"))
+print(f"{len(event_files)} TensorBoard event files in {log_dir.relative_to(results.WORK_DIR)}")
+assert len(event_files) == 2 and all(len(values) == long_epochs for logger in loggers.values()
+                                     for values in logger.norms.values())
 
 # %% [markdown]
 # ### 4.2 Gradient clipping
@@ -393,16 +393,16 @@ print(f"with clipping: validation MSE {clipped_run.value:.4g} -> {outcome(clippe
 # %% [markdown]
 # ### 4.3 Layer Normalization inside the cell
 #
-# Batch Normalization cannot sit *inside* a recurrent layer (section 5 tries it between
-# layers). Layer Normalization (LN, Ba et al. 2016) normalizes across the *features* of
-# each instance at each step, needs no batch statistics, and behaves the same in training
-# and inference, so it can: right after the linear combination of input and previous
-# state, before the activation, with a learned scale and offset per feature. Keras has no
-# such cell, so we write one. A cell processes **one** time step: `call(inputs, states)`
-# returns the output and the new states. Ours wraps a `SimpleRNNCell` with no activation
-# (it computes $\mathbf{x}_{(t)}\mathbf{W}_x + \mathbf{h}_{(t-1)}\mathbf{W}_y +
-# \mathbf{b}$), normalizes that, and applies the activation; `keras.layers.RNN` runs a
-# cell over the sequence.
+# Batch Normalization does not work well *inside* a recurrent layer: one set of batch
+# statistics would serve every time step (section 5 tries it between layers). Layer
+# Normalization (LN, Ba et al. 2016) normalizes across the *features* of each instance at
+# each step, needs no batch statistics and behaves the same in training and inference, so
+# it fits inside: after the linear combination of input and previous state, before the
+# activation, with a learned scale and offset per feature. Keras has no such cell, so we
+# write one. A cell processes **one** time step: `call(inputs, states)` returns the
+# output and the new states. Ours wraps a `SimpleRNNCell` with no activation (it computes
+# $\mathbf{x}_{(t)}\mathbf{W}_x + \mathbf{h}_{(t-1)}\mathbf{W}_y + \mathbf{b}$),
+# normalizes that and applies the activation; `keras.layers.RNN` runs a cell over time.
 
 # %%
 @keras.saving.register_keras_serializable(package="course")
@@ -492,7 +492,7 @@ for i, (label, run) in enumerate(runs.items()):
 ax.axhline(naive_long, color=plots.INPUT_COLOR, ls="--", label="naive forecast")
 ax.set(xlabel="epoch", ylabel="validation MSE",
        title="200-step series: the plain ReLU network and one change at a time")
-ax.legend(ncols=2, fontsize=8);
+ax.legend(ncols=3, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2));
 
 # %%
 print(f"{'run':>31}  validation MSE  outcome")
@@ -505,14 +505,15 @@ if P.name == "full":
         assert outcome(run) == "learns", run
 
 # %% [markdown]
-# Curves missing epochs went NaN there. The smaller learning rate does **not** cure the
-# plain network: the explosion is there from the start, and smaller steps only make the
-# way out longer. Clipping acts on the updates, so whether it saves this network depends
-# on whether the forward pass overflows first (its line above says which happened). The
-# changes that keep the *states* in check work: tanh bounds them, the orthogonal start
-# keeps the gain at 1 without making each unit an accumulator, and the LN cell rescales
-# each step's pre-activations to mean 0 and standard deviation 1 (then applies its
-# learned scale), so the states cannot snowball, ReLU and identity start notwithstanding.
+# Runs or epochs missing from the plot went NaN. The smaller learning rate does **not**
+# cure the plain network: the explosion is there from the start, and smaller steps only
+# make the way out longer. Clipping acts on the updates, so whether it saves this network
+# depends on whether the forward pass overflows first (its line above says which
+# happened). The changes that keep the *states* in check work: tanh bounds them, the
+# orthogonal start keeps the gain at 1 without making each unit an accumulator, and the
+# LN cell rescales each step's pre-activations to mean 0 and standard deviation 1 (then
+# applies its learned scale), so the states cannot snowball, ReLU and identity start
+# notwithstanding.
 #
 # ## 5. Batch Normalization between layers, and its stale statistics
 #
@@ -562,23 +563,22 @@ def inputs_of(model, layer, X):
 mse_running = last_step_mse(bn_model)
 bn_layers = [layer for layer in bn_model.layers
              if isinstance(layer, keras.layers.BatchNormalization)]
-fig, axes = plt.subplots(1, len(bn_layers), figsize=(10, 3.4))
-for ax, layer in zip(axes, bn_layers):
+fig, ax = plt.subplots(figsize=(9, 3.2))
+for i, layer in enumerate(bn_layers):
     seen = inputs_of(bn_model, layer, X_train)
     actual, running = seen.var(axis=0), layer.moving_variance.numpy()
-    ax.loglog(actual, running, "o", ms=4)
-    ends = [min(actual.min(), running.min()), max(actual.max(), running.max())]
-    ax.plot(ends, ends, color=plots.INPUT_COLOR, ls="--", label="running = actual")
-    ax.set(title=f"{layer.name}: variance per feature", xlabel="actual (training set)",
-           ylabel="running average")
-    ax.legend(fontsize=8)
+    ax.plot(np.arange(len(actual)) + 0.2 * i, running / actual, "o", ms=5,
+            color=plots.PALETTE[i], label=layer.name)
     shift = np.abs(layer.moving_mean.numpy() - seen.mean(axis=0)) / np.sqrt(actual)
     print(f"{layer.name}: running / actual variance {np.min(running / actual):.3g} to "
           f"{np.max(running / actual):.3g}; running mean off by up to {shift.max():.3g} "
           f"standard deviations")
     layer.moving_mean.assign(seen.mean(axis=0))
     layer.moving_variance.assign(actual)
-fig.tight_layout()
+ax.axhline(1, color=plots.INPUT_COLOR, ls="--", label="running = actual")
+ax.set(xlabel="feature", ylabel="running / actual variance",
+       title="BN layers' running variance against their inputs' actual variance")
+ax.legend(fontsize=8)
 plt.show()
 mse_refreshed = last_step_mse(bn_model)
 print(f"validation MSE, last step, with the running averages: {mse_running:.4f}")
@@ -588,7 +588,7 @@ assert abs(mse_running - bn.value) < 1e-3 * bn.value  # the same model Keras sco
 assert mse_refreshed < 1.02 * mse_running  # re-estimating does not hurt
 
 # %% [markdown]
-# Points off the diagonal, and means that moved, are stale running averages. How stale
+# Ratios away from 1, and means that moved, are stale running averages. How stale
 # depends on how much the weights moved in the last few hundred batches, so it changes
 # with the seed, and so does what re-estimating gains. Re-estimating the statistics after
 # training (one pass over the training set with the final weights) is the general fix for
@@ -635,21 +635,19 @@ widgets.interactive_view(show_gradient_flow, {
 #
 # - The gradient reaching step $t$ is a product of one Jacobian
 #   $\operatorname{diag}(\phi'(\mathbf{z}))\mathbf{W}_y^\top$ per step: $\sigma_{\max}(
-#   \mathbf{W}_y)$ bounds it, the effective gain $\sigma_{\max} \times
-#   \operatorname{rms}(\phi')$ predicts it (closely for tanh, roughly for ReLU): below 1
-#   it vanishes, above 1 it explodes.
+#   \mathbf{W}_y)$ bounds it, and the effective gain $\sigma_{\max} \times
+#   \operatorname{rms}(\phi')$ predicts it (closely for tanh, roughly for ReLU).
 # - With ReLU the *states* can explode too; tanh keeps them in $[-1, 1]$.
-# - A ReLU network started at the identity failed on 200-step series (section 4.4 shows
-#   this run's outcomes). Keeping the states in check (tanh, an orthogonal start,
-#   LayerNorm cells) cured it, a smaller learning rate did not, and clipping bounds the
-#   updates but cannot repair a forward pass that overflowed. `global_clipnorm` keeps the
-#   gradient's direction; `clipvalue` does not.
-# - BN between layers normalizes over batch and time; its running averages can go stale
-#   while the layers below drift, and re-estimating them after training repairs that.
+# - A ReLU network started at the identity failed on 200-step series; tanh, an orthogonal
+#   start and LayerNorm cells cured it, a smaller learning rate did not, and clipping
+#   bounds the updates but cannot save a run whose states overflow first.
+#   `global_clipnorm` keeps the gradient's direction; `clipvalue` does not.
+# - BN between layers normalizes over batch and time; its running averages can go stale,
+#   and re-estimating them after training repairs that.
 #
 # ## Exercises
 #
-# Numeric answers can be checked with the `check_...` functions imported here.
+# The `check_...` functions imported here grade numeric answers.
 
 # %%
 from helpers.exercises.lesson04 import check_effective_gain, check_ln_cell_params
@@ -678,15 +676,6 @@ from helpers.exercises.lesson04 import check_effective_gain, check_ln_cell_param
 #    $\mathbf{W}_x$ $3 \times 32$, $\mathbf{W}_y$ $32 \times 32$, $\mathbf{b}$ 32, and
 #    LayerNormalization's scale and offset $2 \times 32$: $96 + 1024 + 32 + 64 = 1216$.
 #    To confirm: `c = LNSimpleRNNCell(32); c.build((None, 3)); c.count_params()`.
-#    </details>
-# 3. Train the plain network with `clipvalue=0.01` instead of `global_clipnorm=1`. Does it
-#    train? Why might the changed direction matter?
-#    <details><summary>Solution</summary>
-#
-#    `clipvalue` caps the largest components most: those of the recurrent weights that
-#    are exploding, so it distorts the direction exactly where the problem is. Like
-#    `global_clipnorm` it bounds the updates only; if the forward pass overflows first,
-#    the run still goes NaN.
 #    </details>
 #
 # Next: **05 · LSTM, GRU and 1D convolutions**.
