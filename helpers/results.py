@@ -58,6 +58,22 @@ def _dir(profile: str | None, root: Path | None) -> Path:
     return Path(root or RESULTS_DIR) / (profile or PROFILE.name)
 
 
+def forget_notebook(notebook: str, *, profile: str | None = None,
+                    root: Path | None = None) -> list[str]:
+    """Remove the model records that notebook ``notebook`` ("04" or "04_unstable_gradients")
+    wrote, before it runs again: a model the notebook no longer trains must not stay on
+    the leaderboard. Returns the names removed."""
+    if not isinstance(notebook, str) or not re.fullmatch(r"\d\d(_\w+)?", notebook):
+        raise ValueError(f"notebook must be like '04' or '04_unstable_gradients', got "
+                         f"{notebook!r}")
+    removed = []
+    for path in sorted((_dir(profile, root) / "models").glob("*.json")):
+        if json.loads(path.read_text()).get("notebook") == notebook[:2]:
+            path.unlink()
+            removed.append(path.stem)
+    return removed
+
+
 def record(
     name: str,
     *,

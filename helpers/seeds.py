@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.profile import ENV_VAR, MAX_SEED, PROFILES, SEED_VAR
-from helpers.results import (BOOK, ROOT, WORK_VAR, load_records, other_records,
-                             record_notebook_time)
+from helpers.results import (BOOK, ROOT, WORK_VAR, forget_notebook, load_records,
+                             other_records, record_notebook_time)
 from helpers.schedule import AFTER, TEST_SECONDS, Job, expected_seconds, notebook_names
 
 SWEEP_DIR = ROOT / "logs" / "seeds"
@@ -148,6 +148,7 @@ def run_one(name: str, seed: int, profile: str, work: Path, *, log=print) -> dic
     (work / "status").mkdir(parents=True, exist_ok=True)
     os.environ.update({ENV_VAR: profile, SEED_VAR: str(seed), WORK_VAR: str(work)})
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    forget_notebook(name, profile=profile, root=work / "results")  # records of a past run
     start = time.perf_counter()
     tries = 0
     while True:

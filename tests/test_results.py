@@ -158,3 +158,17 @@ def test_record_real_and_extra_errors(tmp_path):
     with pytest.raises(TypeError, match="extra"):
         results.record("x", value=1.0, params=0, seconds=0.0, notebook="07",
                        root=tmp_path, extra=[1])
+
+
+def test_forget_notebook_removes_only_that_notebooks_records(tmp_path):
+    from helpers import results
+
+    for name, notebook in (("old_model", "04"), ("kept", "03"), ("also_old", "04")):
+        results.record(name, value=0.01, params=1, seconds=1.0, notebook=notebook,
+                       profile="quick", root=tmp_path)
+    removed = results.forget_notebook("04_unstable_gradients", profile="quick", root=tmp_path)
+    assert removed == ["also_old", "old_model"]
+    assert [p.stem for p in (tmp_path / "quick" / "models").glob("*.json")] == ["kept"]
+    import pytest
+    with pytest.raises(ValueError, match="notebook"):
+        results.forget_notebook("four", profile="quick", root=tmp_path)
