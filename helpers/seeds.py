@@ -312,6 +312,9 @@ def report_text(profile: str, seeds: Sequence[int], statuses: Mapping[tuple[str,
     if meta:
         lines.append(f"The sweep took {meta['seconds'] / 60:.0f} min of wall time "
                      f"({meta['jobs']} notebooks at a time, finished {meta['finished']}).")
+    else:
+        lines.append("Each cell is the latest run of that notebook at that seed (the runs "
+                     "may come from several sweeps).")
     lines += ["", "## Notebooks", "",
               "| notebook | " + " | ".join(f"seed {s}" for s in seeds) + " |",
               "|---|" + "---|" * len(seeds)]
@@ -361,6 +364,8 @@ def write_report(profile: str, seeds: Sequence[int] | None = None, *,
         if meta is None:
             raise ValueError(f"no sweep of the {profile} profile in {root}: run one first")
         seeds = meta["seeds"]
+    elif meta is not None and list(seeds) != list(meta["seeds"]):
+        meta = None  # the latest run of each notebook at each seed, from several sweeps
     statuses = load_statuses(profile, seeds, root)
     if not statuses:
         raise ValueError(f"no notebook ran in the {profile} sweep of seeds {list(seeds)}")
@@ -424,8 +429,11 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["report"]:
         parser = argparse.ArgumentParser(prog="helpers.seeds report")
         parser.add_argument("--profile", choices=sorted(PROFILES), default="full")
+        parser.add_argument("--seeds", default=None,
+                            help="seeds to report (default: those of the last sweep)")
         args = parser.parse_args(argv[1:])
-        print(f"wrote {write_report(args.profile).relative_to(ROOT)}")
+        seeds = parse_seeds(args.seeds) if args.seeds else None
+        print(f"wrote {write_report(args.profile, seeds).relative_to(ROOT)}")
         return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seeds", default=" ".join(map(str, DEFAULT_SEEDS)),
