@@ -232,9 +232,9 @@ for (activation, scale), (gain, per_step, under) in gain_table.items():
 # 02's pace (`time_step=1/50`), so each covers four times as much of its curve. A run
 # **learns** if it ends below the naive forecast's validation MSE, and **fails** if it
 # ends above it or diverges (its loss becomes NaN). The model: two `SimpleRNN(20)` layers
-# with ReLU and a `Dense(1)` head, trained with Adam at learning rate 0.01. ReLU networks
-# are usually started with the **identity** as recurrent weights (Le et al., 2015: each
-# unit then carries its state over unchanged until the inputs change it), so we do too.
+# with ReLU and a `Dense(1)` head, trained with Adam at learning rate 0.01. A known recipe
+# for ReLU networks starts the recurrent weights at the **identity** (IRNN, Le et al.,
+# 2015: each unit carries its state over unchanged until the inputs change it); we do too.
 # With the identity and no squashing, each first-layer unit adds up its inputs over 200
 # steps and the second layer adds up those sums, so the untrained network's forecasts
 # are wildly off, and so are the gradients that come back.
@@ -393,16 +393,17 @@ print(f"with clipping: validation MSE {clipped_run.value:.4g} -> {outcome(clippe
 # %% [markdown]
 # ### 4.3 Layer Normalization inside the cell
 #
-# Batch Normalization does not work well *inside* a recurrent layer: one set of batch
-# statistics would serve every time step (section 5 tries it between layers). Layer
-# Normalization (LN, Ba et al. 2016) normalizes across the *features* of each instance at
-# each step, needs no batch statistics and behaves the same in training and inference, so
-# it fits inside: after the linear combination of input and previous state, before the
-# activation, with a learned scale and offset per feature. Keras has no such cell, so we
-# write one. A cell processes **one** time step: `call(inputs, states)` returns the
-# output and the new states. Ours wraps a `SimpleRNNCell` with no activation (it computes
-# $\mathbf{x}_{(t)}\mathbf{W}_x + \mathbf{h}_{(t-1)}\mathbf{W}_y + \mathbf{b}$),
-# normalizes that and applies the activation; `keras.layers.RNN` runs a cell over time.
+# Batch Normalization does not work well *inside* a recurrent layer: the same running
+# statistics would serve every time step, though each step's differ (section 5 tries BN
+# between layers). Layer Normalization (LN, Ba et al. 2016) normalizes across the
+# *features* of each instance at each step, needs no batch statistics and behaves the
+# same in training and inference, so it fits inside: after the linear combination of
+# input and previous state, before the activation, with a learned scale and offset per
+# feature. Keras has no such cell, so we write one. A cell processes **one** time step:
+# `call(inputs, states)` returns the output and the new states. Ours wraps a
+# `SimpleRNNCell` with no activation (it computes $\mathbf{x}_{(t)}\mathbf{W}_x +
+# \mathbf{h}_{(t-1)}\mathbf{W}_y + \mathbf{b}$), normalizes that and applies the
+# activation; `keras.layers.RNN` runs a cell over time.
 
 # %%
 @keras.saving.register_keras_serializable(package="course")
