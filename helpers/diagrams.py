@@ -388,3 +388,140 @@ def seq_to_seq_targets(n_steps: int = 4, ahead: int = 10, *,
     ax.set_title(f"sequence to sequence: at step $t$ the targets are "
                  f"$x_{{(t+1)}}, \\ldots, x_{{(t+{ahead})}}$", fontsize=10)
     return ax
+
+
+# --- gated cells (the book's figures 15-9 and 15-10) -------------------------------------
+
+def _op(ax, x, y, symbol):
+    """An elementwise operation: a small circle with its symbol (x, +, tanh, 1-)."""
+    ax.add_patch(plt.Circle((x, y), 0.22 if len(symbol) < 3 else 0.3, fc="white",
+                            ec="#333333", lw=1, zorder=3))
+    ax.text(x, y, symbol, ha="center", va="center", fontsize=7 if len(symbol) > 1 else 10,
+            zorder=4)
+
+
+def _dot(ax, *points):
+    """Junctions: where a line splits in two (a crossing has no dot)."""
+    for x, y in points:
+        ax.add_patch(plt.Circle((x, y), 0.06, fc="#333333", ec="none", zorder=4))
+
+
+def _gate(ax, x, y, activation, name, color=CELL_COLOR):
+    """A fully connected layer of the cell: its activation in the box, its output's name."""
+    ax.add_patch(FancyBboxPatch((x - 0.38, y - 0.26), 0.76, 0.52, boxstyle="round,pad=0.03",
+                                fc=color, ec="#333333", lw=1, zorder=2))
+    ax.text(x, y, activation, ha="center", va="center", fontsize=9, zorder=3)
+    ax.text(x + 0.45, y + 0.42, name, ha="left", va="center", fontsize=8, color=PALETTE[0])
+
+
+def _lines(ax, points, color="#333333", arrow=True, lw=1.2):
+    """A polyline through ``points``, with an arrow head on its last segment."""
+    xs, ys = zip(*points)
+    ax.plot(xs[:-1], ys[:-1], color=color, lw=lw, solid_capstyle="round", zorder=1)
+    if arrow:
+        _arrow(ax, points[-2], points[-1], color=color, lw=lw)
+    else:
+        ax.plot(xs[-2:], ys[-2:], color=color, lw=lw, zorder=1)
+
+
+def _state_line(ax, y, x_times, x_plus, before, after):
+    """The state carried along the top: scaled at ``x_times``, added to at ``x_plus``."""
+    _lines(ax, [(-0.6, y), (x_times - 0.22, y)])
+    ax.text(-0.7, y, before, ha="right", va="center", fontsize=10)
+    _op(ax, x_times, y, "×")
+    _lines(ax, [(x_times + 0.22, y), (x_plus - 0.22, y)])
+    _op(ax, x_plus, y, "+")
+    _lines(ax, [(x_plus + 0.22, y), (9.6, y)])
+    ax.text(9.7, y, after, ha="left", va="center", fontsize=10)
+
+
+def _cell_frame(ax, top, title):
+    ax.set_xlim(-1.9, 10.6)
+    ax.set_ylim(-1.2, top + 1.35)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title, fontsize=10)
+    return ax
+
+
+def lstm_cell(ax: plt.Axes | None = None) -> plt.Axes:
+    """An LSTM cell (the book's figure 15-9): the long-term state c runs along the top,
+    the forget gate f scales it, the input gate i admits the candidate g, and the output
+    gate o reads a tanh of the new c into the short-term state h (also the output y).
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(_SCALE * 11, _SCALE * 5.6))
+    top, mid, gates, bus = 4.0, 2.9, 1.4, 0.35
+    # the long-term state: c(t-1) -> x f -> + i*g -> c(t)
+    _state_line(ax, top, 2.0, 5.0, "$\\mathbf{c}_{(t-1)}$", "$\\mathbf{c}_{(t)}$")
+    # the four layers, fed by [h(t-1), x(t)] along the bus
+    names = [(2.0, "σ", "$\\mathbf{f}_{(t)}$"), (3.6, "tanh", "$\\mathbf{g}_{(t)}$"),
+             (5.0, "σ", "$\\mathbf{i}_{(t)}$"), (6.6, "σ", "$\\mathbf{o}_{(t)}$")]
+    for x, activation, name in names:
+        _gate(ax, x, gates, activation, name)
+        _arrow(ax, (x, bus), (x, gates - 0.3))
+    _lines(ax, [(-0.6, bus), (6.6, bus)], arrow=False)
+    ax.text(-0.7, bus, "$\\mathbf{h}_{(t-1)}$", ha="right", va="center", fontsize=10)
+    _arrow(ax, (4.3, -0.55), (4.3, bus - 0.02))
+    ax.text(4.3, -0.75, "$\\mathbf{x}_{(t)}$", ha="center", va="center", fontsize=10)
+    # forget gate scales c; i x g is added
+    _arrow(ax, (2.0, gates + 0.3), (2.0, top - 0.24))
+    _op(ax, 4.3, mid, "×")
+    _lines(ax, [(3.6, gates + 0.3), (3.6, mid), (4.3 - 0.23, mid)])
+    _lines(ax, [(5.0, gates + 0.3), (5.0, mid), (4.3 + 0.23, mid)])
+    _lines(ax, [(4.3, mid + 0.22), (4.3, mid + 0.5), (5.0, mid + 0.5), (5.0, top - 0.24)])
+    # output: h = o x tanh(c)
+    _op(ax, 8.0, mid + 0.45, "tanh")
+    _lines(ax, [(8.0, top), (8.0, mid + 0.76)])
+    _dot(ax, (8.0, top), (8.8, gates + 0.55), (4.3, bus), (2.0, bus), (3.6, bus), (5.0, bus))
+    _op(ax, 8.0, gates + 0.55, "×")
+    _arrow(ax, (8.0, mid + 0.14), (8.0, gates + 0.78))
+    _lines(ax, [(6.6, gates + 0.3), (6.6, gates + 0.55), (8.0 - 0.23, gates + 0.55)])
+    _lines(ax, [(8.23, gates + 0.55), (8.8, gates + 0.55), (8.8, bus), (9.6, bus)])
+    ax.text(9.7, bus, "$\\mathbf{h}_{(t)}$", ha="left", va="center", fontsize=10)
+    _lines(ax, [(8.8, gates + 0.55), (8.8, top + 0.9)])
+    ax.text(8.8, top + 1.1, "$\\mathbf{y}_{(t)}$", ha="center", va="center", fontsize=10)
+    return _cell_frame(ax, top, "an LSTM cell: forget (f), input (i) and output (o) gates, "
+                                "candidate g")
+
+
+def gru_cell(ax: plt.Axes | None = None) -> plt.Axes:
+    """A GRU cell (the book's figure 15-10): one state h; the update gate z mixes the old
+    state with the candidate g, and the reset gate r decides how much of the old state
+    the candidate is computed from.
+    """
+    if ax is None:
+        _, ax = plt.subplots(figsize=(_SCALE * 11, _SCALE * 5.6))
+    top, mid, gates, bus = 4.0, 2.75, 1.4, 0.35
+    # h(t-1) -> x (1 - z) -> + z*g -> h(t)
+    _state_line(ax, top, 3.0, 6.4, "$\\mathbf{h}_{(t-1)}$", "$\\mathbf{h}_{(t)}$")
+    _lines(ax, [(8.8, top), (8.8, top + 0.9)])
+    ax.text(8.8, top + 1.1, "$\\mathbf{y}_{(t)}$", ha="center", va="center", fontsize=10)
+    # the gates read [h(t-1), x(t)]; the candidate reads [r x h(t-1), x(t)]
+    low = -0.25
+    _lines(ax, [(0.2, top), (0.2, bus), (3.0, bus)], arrow=False)
+    _arrow(ax, (2.4, -0.75), (2.4, bus - 0.02))
+    ax.text(2.4, -0.95, "$\\mathbf{x}_{(t)}$", ha="center", va="center", fontsize=10)
+    _lines(ax, [(2.4, low), (6.4, low), (6.4, gates - 0.29)])
+    for x, activation, name in [(1.2, "σ", "$\\mathbf{r}_{(t)}$"),
+                                (3.0, "σ", "$\\mathbf{z}_{(t)}$")]:
+        _gate(ax, x, gates, activation, name)
+        _arrow(ax, (x, bus), (x, gates - 0.3))
+    _gate(ax, 6.4, gates, "tanh", "$\\mathbf{g}_{(t)}$")
+    # z: 1 - z scales the old state, z scales the candidate
+    _op(ax, 3.0, mid, "1−")
+    _arrow(ax, (3.0, gates + 0.3), (3.0, mid - 0.23))
+    _arrow(ax, (3.0, mid + 0.22), (3.0, top - 0.24))
+    _op(ax, 5.4, mid, "×")
+    _lines(ax, [(3.0, gates + 0.55), (4.3, gates + 0.55), (4.3, mid), (5.4 - 0.23, mid)])
+    _lines(ax, [(6.4, gates + 0.3), (6.4, mid - 0.45), (5.4, mid - 0.45), (5.4, mid - 0.23)])
+    _lines(ax, [(5.4, mid + 0.22), (5.4, mid + 0.6), (6.4, mid + 0.6), (6.4, top - 0.24)])
+    # r x h(t-1) feeds the candidate, with x(t)
+    _op(ax, 1.2, mid, "×")
+    _arrow(ax, (1.2, gates + 0.3), (1.2, mid - 0.23))
+    _lines(ax, [(1.2, top), (1.2, mid + 0.23)])
+    _lines(ax, [(1.42, mid), (2.0, mid), (2.0, 0.9), (5.6, 0.9), (5.6, low),
+                (6.4, low)], arrow=False)
+    _dot(ax, (0.2, top), (1.2, top), (8.8, top), (2.4, bus), (2.4, low), (5.6, low),
+         (3.0, gates + 0.55), (1.2, bus))
+    return _cell_frame(ax, top, "a GRU cell: update (z) and reset (r) gates, candidate g")

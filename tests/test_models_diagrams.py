@@ -136,3 +136,18 @@ def test_figures_name_what_they_draw():
 def test_figures_reject_bad_arguments(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+@pytest.mark.parametrize("draw, names", [
+    (diagrams.lstm_cell, ["f", "g", "i", "o", "c", "h", "x", "y"]),
+    (diagrams.gru_cell, ["r", "z", "g", "h", "x", "y"]),
+])
+def test_gated_cells_name_their_gates_and_states(draw, names):
+    ax = draw()
+    texts = " ".join(t.get_text() for t in ax.texts)
+    for name in names:
+        assert f"\\mathbf{{{name}}}" in texts, name
+    assert "σ" in texts and "tanh" in texts
+    fig, own = plt.subplots()
+    assert draw(ax=own) is own
+    plt.close("all")
