@@ -186,10 +186,11 @@ print(device.kernel_report(lstm_cell_model))
 
 # %% [markdown]
 # So why two ways? `LSTM` knows which cell it runs, so on a GPU it can hand the whole
-# sequence to NVIDIA's fused cuDNN kernel, many times faster, provided the layer keeps
-# the cuDNN-compatible settings (tanh activation, sigmoid gates, no recurrent dropout,
-# `unroll=False`, `use_bias=True`). `RNN(cell)` runs the cell one step at a time in a
-# loop, whatever the cell is: it is the tool for cells Keras does not provide, like the
+# sequence to NVIDIA's fused cuDNN kernel (one call for the whole sequence instead of
+# several small operations per step), provided the layer keeps the cuDNN-compatible
+# settings (tanh activation, sigmoid gates, no recurrent dropout, `unroll=False`,
+# `use_bias=True`). `RNN(cell)` runs the cell one step at a time in a loop, whatever
+# the cell is: it is the tool for cells Keras does not provide, like the
 # peephole cell of section 2. On a CPU both run the same loop (which the course compiles
 # with XLA in the full profile).
 #
@@ -213,8 +214,9 @@ if P.name == "full":
 
 # %% [markdown]
 # With the same layer sizes, head, learning rate and epochs, swapping `SimpleRNN` for
-# `LSTM` lowers the last-step error (the cell above prints both), for about 3.5 times the
-# parameters: each LSTM unit has four dense layers where a simple unit has one.
+# `LSTM` lowers the last-step error (the cell above prints both), at the price of more
+# parameters: each LSTM unit has four dense layers where a simple unit has one, so each
+# recurrent layer has four times the weights (the `Dense(10)` head stays the same).
 
 
 # %% [markdown]
@@ -376,9 +378,12 @@ if P.name == "full":
 #
 # - **A short memory.** Each forget gate keeps a fairly fixed share of the long-term
 #   state per step, and in the full profile no unit keeps half of $\mathbf{c}$ for 15
-#   steps (asserted above). The slower of a series' two waves repeats every 15 to 31
-#   steps, so the last few steps say most of what the forecast needs; nothing pushes this
-#   layer to remember further back (section 5 gives the cells a task that does).
+#   steps (asserted above). The slower of a series' two waves has a period of
+#   $2\pi / (10 f + 10)$ time units, with $f$ uniform in $[0, 1)$; our series are 60
+#   values (50 inputs and 10 targets) spread over one time unit, 59 steps per unit, so
+#   that wave repeats every 18.5 to 37 steps, and the last few steps say most of what
+#   the forecast needs; nothing pushes this layer to remember further back (section 5
+#   gives the cells a task that does).
 # - **Gates that follow the wave.** The standard deviations say how much each gate moves
 #   over a series: what a unit writes (input gate) and shows (output gate) changes with
 #   the wave; in the figure, look for output gates that close at the troughs.
@@ -661,7 +666,8 @@ print(f"|reset_after=True - reset_after=False|: mean {differences.mean():.3f}, "
 # %% [markdown]
 # The two are different functions, not one rewritten: weights trained with one variant
 # cannot be loaded into the other. Neither is known to be better in general; the
-# default wins on GPUs because of the fused kernel. We train the default, in the same model as the LSTM:
+# default is the variant cuDNN's fused kernel implements (Keras' documentation calls it
+# "cuDNN compatible"). We train the default, in the same model as the LSTM:
 
 # %%
 training.set_seed(P.seed)
@@ -709,11 +715,11 @@ assert max(gated.values()) < seq2seq_mse  # every one of them beats the SimpleRN
 # $\lfloor (50 - 4) / 2 \rfloor + 1 = 24$ steps of 20 features each, and output $k$ sees
 # input steps $2k$ to $2k + 3$.
 #
-# Put in front of recurrent layers, it hands them sequences half as long, which are
-# faster to run and easier to remember, with short patterns already detected. The
-# recurrent layers then output 24 steps, so the targets must be cropped to match: output
-# $k$ may only be asked for the future of the last step it saw, step $2k + 3$. Those
-# targets are `Y[:, 3::2]`: steps 3, 5, ..., 49.
+# Put in front of recurrent layers, it hands them sequences half as long: fewer steps
+# to run one after another and fewer to remember across, with short patterns already
+# detected. The recurrent layers then output 24 steps, so the targets must be cropped to
+# match: output $k$ may only be asked for the future of the last step it saw, step
+# $2k + 3$. Those targets are `Y[:, 3::2]`: steps 3, 5, ..., 49.
 
 # %%
 conv = keras.layers.Conv1D(20, kernel_size=4, strides=2, padding="valid")
@@ -839,12 +845,14 @@ print(f"one training step on this machine: GRU {1000 * step_gru:.1f} ms, Conv1D 
       f"{1000 * step_conv:.1f} ms ({step_conv / step_gru:.2f} of the GRU's)")
 
 # %% [markdown]
-# The convolution itself costs little and halves the steps the two GRU layers run. Its
-# forecast lands among the gated models', and like theirs its rank changes with the seed
-# (`results/SEEDS.md`). The book found this model the best so far, with a different
-# recipe (Adam's default rate, 0.001, for the gated models; exercise 1 tries it).
-# Rankings this close depend on such settings and on the seed; the lower cost per series
-# does not. "Best model" always means "best under one training recipe".
+# Behind the convolution the two GRU layers run 24 steps instead of 50, which halves the
+# operations that must wait for one another. The multiply-adds per series fall less
+# (from 193,000 to 121,920): the first GRU layer now reads 20 features per step instead
+# of 1, and the convolution adds its own. The model's forecast lands among the gated
+# models', and like theirs its rank changes with the seed (`results/SEEDS.md`). The
+# book found this model the best so far, with a different recipe (Adam's default rate,
+# 0.001, for the gated models; exercise 1 tries it). Rankings this close depend on such
+# settings and on the seed; the lower cost per series does not. "Best model" always means "best under one training recipe".
 
 # %%
 fig, axes = plots.plot_series_grid(X_valid, Y_valid[:, -1], {
@@ -1077,9 +1085,9 @@ ax.set_title("10-step forecasts, last-step MSE");
 #   applies the reset gate after the recurrent product and adds a second bias.
 # - Trained the same way, LSTM, peephole LSTM and GRU all beat the `SimpleRNN` model;
 #   their order changes with the seed, a tie. A strided `Conv1D` in front of the GRU
-#   halves the steps the recurrent layers run one after another, and the multiply-adds
-#   per series, for a forecast in the same range (its targets are cropped to
-#   `Y[:, 3::2]`).
+#   halves the operations that must run one after another (the GRU layers run 24 steps
+#   instead of 50) and cuts the multiply-adds per series by more than a third, for a
+#   forecast in the same range (its targets are cropped to `Y[:, 3::2]`).
 # - On a task that only memory can solve, LSTM and GRU cells recall values from further
 #   back than a simple cell can: at lag 50 in the full profile, both.
 #
@@ -1102,7 +1110,7 @@ ax.set_title("10-step forecasts, last-step MSE");
 #    about any single "span" figure?
 # 6. Replace the `Conv1D` layer by `Conv1D(20, kernel_size=4, padding="causal")` (stride
 #    1, output as long as the input). Which targets does the model need now, and what
-#    happens to the training time and the MSE?
+#    happens to the counts of `convs.forward_cost` and to the MSE?
 # 7. (Book exercise 7) Why put 1D convolutional layers in an RNN? Answer from what you
 #    measured in section 4.
 #

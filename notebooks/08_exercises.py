@@ -190,13 +190,18 @@ assert mae_gru.mean() < mae_seasonal.mean()
 # - **Unstable gradients** (notebook 04). Backpropagation through time multiplies one
 #   Jacobian per step, so gradients can explode or vanish over long sequences.
 #   Remedies: saturating activations (tanh) instead of ReLU, a smaller learning rate,
-#   gradient clipping, layer normalisation *inside* the cell (batch normalisation
-#   between time steps does not help; notebook 04 measured it hurting), dropout and
-#   recurrent dropout against overfitting.
-# - **A short memory** (notebooks 05 and 06). A SimpleRNN loses what it saw some
-#   twenty steps ago (notebook 05's memory task). Remedies: gated cells (LSTM, GRU),
-#   which kept 200 steps there; shortening the sequence with strided 1D convolutions;
-#   or no recurrence at all, with dilated convolutions (WaveNet).
+#   gradient clipping, layer normalisation *inside* the cell, dropout and recurrent
+#   dropout against overfitting. Batch normalisation does not fit inside a cell (one set
+#   of running statistics would serve every time step), and between layers it does not
+#   touch the recurrence where the gradients go wrong: in notebook 04 the model with BN
+#   between its layers forecast worse than the same model without, and its running
+#   statistics had gone stale.
+# - **A short memory** (notebooks 05 and 06). A SimpleRNN rewrites its whole state at
+#   every step, so what it read fades within a few dozen steps: on notebook 05's memory
+#   task it failed at lags where LSTM and GRU cells still recalled the value (the
+#   notebook prints the recall at each lag). Remedies: gated cells (LSTM, GRU);
+#   shortening the sequence with strided 1D convolutions; or no recurrence at all, with
+#   dilated convolutions (WaveNet).
 # - **Slow training**: a recurrent layer runs step after step. Use cuDNN-compatible
 #   LSTM/GRU settings on a GPU, XLA on a CPU, and convolutions where they suffice.
 #
@@ -240,8 +245,9 @@ for weight in cell.weights:
 # long sequences and it forgets. A 1D convolution processes all steps in parallel and
 # detects short local patterns; with a stride it also **shortens** the sequence, so the
 # recurrent layers after it run fewer steps and need to remember over fewer of them.
-# Notebook 05's Conv1D + GRU matched a GRU with half the time per step; notebook 06's
-# WaveNet drops the recurrence altogether. The shapes:
+# In notebook 05, a strided `Conv1D` in front of two GRU layers leaves them half as
+# many steps to run one after another, for a forecast in the same range as the plain
+# GRU model's; notebook 06's WaveNet drops the recurrence altogether. The shapes:
 
 # %% tags=["nbval-check-output"]
 sequence = np.zeros((1, 1000, 1), dtype="float32")
@@ -337,9 +343,9 @@ for path in (train_file, valid_file, test_file):
 # Reading them back, the ink has a different length in every record, so it is declared
 # as a `VarLenFeature`, which the parser returns as a sparse tensor. `dataset` reads the
 # files, shuffles the records, groups them in batches and parses **a whole batch in one
-# call** of `tf.io.parse_example` (much faster than one record at a time); the sparse
-# ink becomes a dense tensor padded with zeros, reshaped to `[batch, steps, 3]`. The
-# lengths come from `"shape"`: they tell the model where each sketch ends. Padding
+# call** of `tf.io.parse_example` (one call per batch instead of one per record); the
+# sparse ink becomes a dense tensor padded with zeros, reshaped to `[batch, steps, 3]`.
+# The lengths come from `"shape"`: they tell the model where each sketch ends. Padding
 # every batch to the same `max_len` gives the model a single input shape (a model
 # compiled with XLA would otherwise be compiled again for every new length).
 
@@ -383,7 +389,7 @@ fig, axes = sketches.plot_sketches(inks.numpy(), labels.numpy(), class_names, n=
 #   and attaches it to the ink, as Keras' `Masking` layer would;
 # - `BatchNormalization` then leaves padded steps out of its statistics, and each
 #   `LSTM` skips them: the last layer returns its state at the sketch's **last real
-#   point**, not after 30 steps of zeros;
+#   point**, not after the zeros that follow it;
 # - Keras' own `Conv1D` drops a mask, so we use `sketches.MaskedConv1D`, a `Conv1D`
 #   that passes the mask on (every second step of it after `strides=2`) and keeps
 #   its padded outputs at zero.
@@ -475,9 +481,10 @@ else:
 # - read `class_names` from the `.classes` file: `Dense(345)` on top, chance is 0.3 %;
 # - real sketches are longer and vary more: look at a histogram of the lengths and
 #   pick `max_len` so that few sketches get cut;
-# - an epoch over 3.45 million sketches takes hours on a CPU: train on a few shards
-#   first, and use a GPU (the LSTMs then run on cuDNN kernels) with a larger model
-#   (more filters, more units, a `Bidirectional` wrapper) for the full set.
+# - an epoch over 3.45 million sketches is 345 times one over this notebook's 10,000
+#   training sketches: train on a few shards first, and use a GPU (the LSTMs then run
+#   on cuDNN kernels) with a larger model (more filters, more units, a `Bidirectional`
+#   wrapper) for the full set.
 
 # %% [markdown]
 # ## Exercise 10 · Bach chorales, one time step at a time
@@ -527,9 +534,9 @@ chorales.plot_piano_roll(notes, title="BWV 269, Aus meines Herzens Grunde");
 # ### The corpus, cached, and split by chorale
 #
 # `chorales.load` converts every four-part chorale of the corpus (scores with an extra
-# instrument part are skipped). That takes about a minute, so it happens once: the
-# arrays are cached in a compressed file outside the repository (`~/.cache/rnn-course/`,
-# or the folder in `$COURSE_CACHE`). The quick profile converts only a dozen chorales.
+# instrument part are skipped). That means parsing hundreds of scores, so it is done
+# once: the arrays are cached in a compressed file outside the repository
+# (`~/.cache/rnn-course/`, or the folder in `$COURSE_CACHE`). The quick profile converts only a dozen chorales.
 # Whole chorales go to the training, validation or test set, so the test chorales are
 # music the model has never heard a bar of.
 
@@ -610,8 +617,9 @@ print(f"{model.count_params():,} parameters")
 # %% [markdown]
 # Each target is a class, so the loss is the sparse categorical cross-entropy, averaged
 # over steps and voices, and the metric is the fraction of notes predicted right. We
-# compile without XLA: compiling this LSTM takes over a minute, longer than XLA saves on
-# a few minutes of training.
+# compile without XLA (`jit_compile=False`): XLA compiles the whole model before its
+# first step, a one-off cost that pays only if training runs long enough to recover it.
+# Try `jit_compile=True` to see which way it goes on your machine.
 
 # %%
 training.compile_model(model, learning_rate=CH.learning_rate,
