@@ -486,9 +486,9 @@ def lstm_cell(ax: plt.Axes | None = None) -> plt.Axes:
 
 
 def gru_cell(ax: plt.Axes | None = None) -> plt.Axes:
-    """A GRU cell (the book's figure 15-10): one state h; the update gate z mixes the old
-    state with the candidate g, and the reset gate r decides how much of the old state
-    the candidate is computed from.
+    """A GRU cell (the book's figure 15-10): one state h; the update gate z keeps z of the
+    old state and writes 1 - z of the candidate g (equation 15-4), and the reset gate r
+    decides how much of the old state the candidate is computed from.
     """
     if ax is None:
         _, ax = plt.subplots(figsize=(_SCALE * 11, _SCALE * 5.6))
@@ -508,12 +508,12 @@ def gru_cell(ax: plt.Axes | None = None) -> plt.Axes:
         _gate(ax, x, gates, activation, name)
         _arrow(ax, (x, bus), (x, gates - 0.3))
     _gate(ax, 6.4, gates, "tanh", "$\\mathbf{g}_{(t)}$")
-    # z: 1 - z scales the old state, z scales the candidate
-    _op(ax, 3.0, mid, "1−")
-    _arrow(ax, (3.0, gates + 0.3), (3.0, mid - 0.23))
-    _arrow(ax, (3.0, mid + 0.22), (3.0, top - 0.24))
+    # z scales the old state, 1 - z the candidate (the book's equation 15-4)
+    _arrow(ax, (3.0, gates + 0.3), (3.0, top - 0.24))
+    _op(ax, 4.3, mid, "1−")
     _op(ax, 5.4, mid, "×")
-    _lines(ax, [(3.0, gates + 0.55), (4.3, gates + 0.55), (4.3, mid), (5.4 - 0.23, mid)])
+    _lines(ax, [(3.0, gates + 0.55), (4.3, gates + 0.55), (4.3, mid - 0.23)])
+    _arrow(ax, (4.3 + 0.23, mid), (5.4 - 0.23, mid))
     _lines(ax, [(6.4, gates + 0.3), (6.4, mid - 0.45), (5.4, mid - 0.45), (5.4, mid - 0.23)])
     _lines(ax, [(5.4, mid + 0.22), (5.4, mid + 0.6), (6.4, mid + 0.6), (6.4, top - 0.24)])
     # r x h(t-1) feeds the candidate, with x(t)

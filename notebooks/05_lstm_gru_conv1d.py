@@ -54,7 +54,8 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from helpers import convs, data, device, memory, metrics, plots, results, training, widgets
+from helpers import (convs, data, device, diagrams, memory, metrics, plots, results,
+                     training, widgets)
 
 P = helpers.setup()
 
@@ -108,7 +109,13 @@ def train_seq2seq(model, name, label, X_tr=X_train, Y_tr=Y_train, X_va=X_valid,
 #   to show as $\mathbf{h}_{(t)}$.
 #
 # All four layers read the same two things, the input $\mathbf{x}_{(t)}$ and the previous
-# short-term state $\mathbf{h}_{(t-1)}$. This is equation 15-3 of the book:
+# short-term state $\mathbf{h}_{(t-1)}$ (the book's figure 15-9):
+
+# %%
+diagrams.lstm_cell();
+
+# %% [markdown]
+# This is equation 15-3 of the book:
 #
 # $$\begin{aligned}
 # \mathbf{i}_{(t)} &= \sigma\left(\mathbf{W}_{xi}^\top \mathbf{x}_{(t)} +
@@ -546,7 +553,14 @@ assert np.abs(peep_weights).max() > 0.05  # training did use the peepholes
 # - a **reset gate** $\mathbf{r}_{(t)}$ chooses how much of the previous state the
 #   candidate layer $\mathbf{g}_{(t)}$ gets to see.
 #
-# There is no output gate: the whole state is output at every step. Equation 15-4:
+# There is no output gate: the whole state is output at every step (the book's figure
+# 15-10):
+
+# %%
+diagrams.gru_cell();
+
+# %% [markdown]
+# Equation 15-4:
 #
 # $$\begin{aligned}
 # \mathbf{z}_{(t)} &= \sigma\left(\mathbf{W}_{xz}^\top \mathbf{x}_{(t)} +
