@@ -328,10 +328,10 @@ def save_limits(limits: dict[str, float], *, floor: float, n_series: int, second
 def limits_text(entry: dict) -> str:
     """Markdown lines for the limits :func:`save_limits` recorded."""
     oracle = ", ".join(f"{TASKS[task]} {value:.5f}" for task, value in entry["oracle"].items())
-    return (f"\nLimits: the noise floor (variance of the series' noise) is "
-            f"{entry['noise_floor']:.5f}; the oracle (the generating formula fitted to each "
-            f"series by least squares, on {entry['oracle_series']} validation series) "
-            f"reaches {oracle}.\n")
+    return (f"\nReferences: the noise floor (variance of the series' noise, the limit no "
+            f"forecast beats) is {entry['noise_floor']:.5f}; the oracle (the generating "
+            f"formula fitted to each series by least squares, an achievable error, on "
+            f"{entry['oracle_series']} validation series) reaches {oracle}.\n")
 
 
 def _fmt_seconds(seconds: float) -> str:

@@ -559,13 +559,12 @@ assert recall_50["WaveNet"] > recall_50["SimpleRNN"] + (0.5 if P.name == "full" 
 #   generator draws its frequencies and offsets can, in principle, do better. The best
 #   possible error lies somewhere between the floor and the oracle.
 #
-# The oracle is scored on the first 300 of the 2,000 validation series (the cell
-# prints how many), the models on all of them, so its figures carry more sampling noise
-# than theirs.
+# The oracle is scored on the same validation series as the models (the cell prints
+# how many).
 
 # %%
 one_step = data.load("one_step")
-n_oracle = 300 if P.name == "full" else 100
+n_oracle = len(X_valid)  # every validation series, as for the models
 start = time.perf_counter()
 oracle_1 = oracle.forecast(one_step.X_valid[:n_oracle], 1)[:, 0]
 oracle_10 = oracle.forecast(X_valid[:n_oracle], P.ahead)
@@ -581,8 +580,8 @@ print(f"noise floor {floor:.5f}; oracle on {n_oracle} validation series "
       f"({oracle_seconds:.0f} s):")
 for task, value in limits.items():
     print(f"  {results.TASKS[task]:<40} {value:.5f}")
-# on average no forecast beats the floor; on a few hundred series the noise's own
-# sample variance moves by several percent, so the oracle may land a little under it
+# on average no forecast beats the floor; on a finite set of series the noise's own
+# sample variance moves by a few percent, so the oracle may land a little under it
 assert all(0.75 * floor < value < 2 * floor for value in limits.values())
 
 # %% [markdown]

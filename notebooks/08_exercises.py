@@ -53,7 +53,8 @@ import tensorflow as tf
 
 from IPython.display import Audio
 
-from helpers import chorales, plots, realdata, results, sketches, training, widgets
+from helpers import (chorales, diagrams, plots, realdata, results, sketches, training,
+                     widgets)
 
 P = helpers.setup()
 
@@ -211,17 +212,13 @@ assert mae_gru.mean() < mae_seasonal.mean()
 #
 # Two states go from step to step: the long-term state $\mathbf c$ and the short-term
 # state (and output) $\mathbf h$. At each step, four fully connected layers read the
-# input $\mathbf x_t$ and $\mathbf h_{t-1}$:
-#
-# ```
-#            c(t-1) ──(×)──────────(+)─────────────────────────┬──> c(t)
-#                      ↑            ↑                           │
-#                    forget     input × candidate              tanh
-#                    gate f      gate i     g                   │
-#                      ↑            ↑       ↑                  (×)<── output gate o
-#   [x(t), h(t-1)] ──┴────────────┴───────┴─────────────────────┴──> h(t) = y(t)
-# ```
-#
+# input $\mathbf x_t$ and $\mathbf h_{t-1}$ (the book's figure 15-9, drawn by
+# `helpers.diagrams`):
+
+# %%
+diagrams.lstm_cell();
+
+# %% [markdown]
 # The forget gate $\mathbf f_t$ (sigmoid) decides what to erase from $\mathbf c$; the
 # input gate $\mathbf i_t$ decides how much of the candidate $\mathbf g_t$ (tanh) to
 # add; the output gate $\mathbf o_t$ decides what part of $\tanh(\mathbf c_t)$ to

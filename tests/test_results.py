@@ -117,7 +117,7 @@ def test_limits_are_saved_and_shown_under_the_table(tmp_path):
     results.save_limits({"one_step": 0.00096, "ten_last": 0.0011}, floor=0.1 ** 2 / 12,
                         n_series=300, seconds=12.3, profile="full", root=tmp_path)
     text = results.write_table("full", tmp_path).read_text()
-    assert "noise floor (variance of the series' noise) is 0.00083" in text
+    assert "the limit no forecast beats) is 0.00083" in text
     assert "one step ahead (MSE) 0.00096" in text and "on 300 validation series" in text
     with pytest.raises(ValueError, match="limits must map tasks"):
         results.save_limits({"two_steps": 0.1}, floor=0.1, n_series=1, seconds=0,
