@@ -777,7 +777,7 @@ else:  # quick runs are short: only check that more fresh data helped
 
 # %% [markdown]
 # In the full profile, fed 4 million fresh series, the dense network ends close to the
-# oracle on both tasks (0.00106 against 0.00095 one step ahead, 0.00128 against 0.00114
+# oracle on both tasks (0.00106 against 0.00100 one step ahead, 0.00128 against 0.00115
 # on the 10th step), with under half the error of the chapter's best model one step
 # ahead (0.0026) and about half on the 10th step (0.0024). On the one-step task the CNN
 # (1 million series) and the dense network on the chapter's 7,000 series beat the
