@@ -557,9 +557,7 @@ widgets.train_view(train_and_show, {
 # %% [markdown]
 # ## Summary
 #
-# This run's validation MSEs next to the book's (`results/SEEDS.md` gives their spread
-# over seeds). The models have 0, 51, 3, 1,282 and 1,281 parameters; the book reports
-# that the Dense head gives about the same MSE as the RNN head and converges faster.
+# This run's validation MSEs next to the book's (their spread: `results/SEEDS.md`).
 
 # %%
 measured = {"naive": naive_mse, "linear": linear_mse, "simple_rnn": simple.value,
@@ -571,9 +569,9 @@ ax = plots.plot_mse_bars(measured, reference={k: results.BOOK[k].value for k in 
 ax.set_title("validation MSE: ours vs the book (log scale)");
 
 # %% [markdown]
-# - A recurrent layer computes $\phi(\mathbf{X}_{(t)}\mathbf{W}_x +
-#   \mathbf{Y}_{(t-1)}\mathbf{W}_y + \mathbf{b})$ step after step (our NumPy version
-#   matches `SimpleRNN`); each output depends on all earlier inputs and no later ones.
+# - A recurrent layer computes $\phi(\mathbf{X}_{(t)}\mathbf{W}_x + \mathbf{Y}_{(t-1)}
+#   \mathbf{W}_y + \mathbf{b})$ step after step (our NumPy version matches `SimpleRNN`);
+#   each output depends on all earlier inputs and no later ones.
 # - BPTT is backpropagation through the unrolled network; the shared weights' gradient is
 #   the sum of the per-step gradients (checked).
 # - One recurrent neuron beats the naive forecast but not the linear model; a deep RNN
@@ -583,12 +581,10 @@ ax.set_title("validation MSE: ours vs the book (log scale)");
 #
 # ## Exercises
 #
-# The `check_...` functions named (imported below) grade a number or an array against
-# one computed from this notebook's data. Try before you unfold a solution.
+# The `check_...` functions imported below grade numbers and arrays. Try first.
 #
 # 1. Implement equation 15-1 for a *single* instance (vectors, not matrices) and compute
 #    $\mathbf{y}_{(t)}$ of instance 0 of `X_batch` at the last step (`check_y_last(y)`).
-#
 # <details><summary>Solution</summary>
 #
 # ```python
@@ -603,18 +599,15 @@ ax.set_title("validation MSE: ours vs the book (log scale)");
 #
 # 2. Replace `np.tanh` by a ReLU (`lambda z: np.maximum(z, 0)`) in `recurrent_layer` and
 #    run it on `X_batch * 5` with `W_y * 3`. What happens to the outputs over time?
-#
 # <details><summary>Solution</summary>
 #
-# Print the largest output at each step, `np.abs(Y).max(axis=(0, 2))`. tanh keeps every
-# output in $[-1, 1]$; ReLU bounds nothing: depending on the weights (try a few seeds) the
-# outputs stay moderate or grow geometrically over the 50 steps (notebook 04).
+# Print `np.abs(Y).max(axis=(0, 2))`: tanh keeps every output in $[-1, 1]$; ReLU bounds
+# nothing, and depending on the weights (try a few seeds) its outputs grow (notebook 04).
 # </details>
 #
 # 3. In the BPTT check, let the cost read only the output at step 3
 #    (`tf.reduce_mean(tf.square(outputs[3]))`). Which frames get a nonzero gradient?
 #    (`check_frames_with_gradient([...])`)
-#
 # <details><summary>Solution</summary>
 #
 # Frames 1, 2 and 3: frames 4 and 5 come after $\mathbf{y}_{(3)}$; frame 0's copy
@@ -623,7 +616,6 @@ ax.set_title("validation MSE: ours vs the book (log scale)");
 #
 # 4. How many multiply-adds does one forecast of `models.rnn_stack(20, 3)` (three
 #    recurrent layers) take (`check_multiply_adds(n)`)? Train it: is deeper better here?
-#
 # <details><summary>Solution</summary>
 #
 # `multiply_adds(models.rnn_stack(20, 3))`: the third layer adds $50 \times (20 \times
@@ -631,19 +623,10 @@ ax.set_title("validation MSE: ours vs the book (log scale)");
 # `deep_dense.value`: a gain counts only if it exceeds the spread between seeds.
 # </details>
 #
-# 5. Train the deep RNN on inputs of 25 steps instead of 50 (`X_train[:, -25:]`); the
-#    model needs no change. Why not, and how much does the MSE change?
 #
-# <details><summary>Solution</summary>
-#
-# Its input shape is `(None, 1)`: a recurrent layer applies the same weights at every
-# step, so any length works. With 25 steps it sees less of the slow wave: measure the cost.
-# </details>
-#
-# 6. The *seasonal naive* forecast repeats the last known season (here the last 12 known
+# 5. The *seasonal naive* forecast repeats the last known season (here the last 12 known
 #    months, twice). What is its 24-month MSE (`check_seasonal_naive_mse`), and why is it
 #    worse than the differenced forecast?
-#
 # <details><summary>Solution</summary>
 #
 # `baselines.mse(future, np.tile(known[-period:], 2))`. It keeps the season but drops the
@@ -655,8 +638,8 @@ ax.set_title("validation MSE: ours vs the book (log scale)");
 from helpers.exercises.lesson02 import (check_frames_with_gradient, check_multiply_adds,
                                         check_seasonal_naive_mse, check_y_last)
 
-# check_y_last(y)  check_frames_with_gradient([...])  check_multiply_adds(n)
-# check_seasonal_naive_mse(mse)
+# check_y_last(y); check_frames_with_gradient([...])
+# check_multiply_adds(n); check_seasonal_naive_mse(mse)
 
 # %% [markdown]
 # Next: **03 · Forecasting several steps ahead**.

@@ -639,15 +639,6 @@ from helpers.exercises.lesson03 import (check_chained_rounds, check_drift_mse,
 #    state, so the sub-networks differ more and the band widens; compare `spread` with
 #    `mc_error` (calibration) and `mc_mse` with section 6's model (the cost).
 #    </details>
-# 6. The one-step model never saw its own mistakes. Add windows that end in its own
-#    forecasts to its training set (targets still the true values), retrain, and compare
-#    the iterative forecast's `mse_per_step` before and after.
-#    <details><summary>Solution</summary>
-#
-#    For $k = 1 \dots 9$, window $k$ is `X_train` shifted $k$ steps with the model's $k$
-#    chained forecasts at its end, and `Y_train[:, k]` as target: the idea of *scheduled
-#    sampling* (Bengio et al., 2015). The direct models of sections 4-6 avoid the problem.
-#    </details>
 #
 # Next: **04 · Unstable gradients**.
 

@@ -59,14 +59,12 @@ P = helpers.setup()
 # %% [markdown]
 # ## 1. Watching gradients flow back in time
 #
-# Take a `SimpleRNN(20)` with a `Dense(1)` head, a batch of series four times longer than
-# usual (200 steps), and the loss of its one-step forecast. For every step $t$ we measure
-# $\|\partial L / \partial \mathbf{x}_{(t)}\|$: how strongly the error still reaches the
-# input at step $t$. We vary the activation and the **scale** of the recurrent weights
-# $\mathbf{W}_y$ (an orthogonal matrix times a gain, so the gain is exactly how much
-# $\mathbf{W}_y$ stretches a vector). `input_gradient_norms` runs a float64 copy of the
-# model (an exploding gradient soon passes float32's largest value, about $3.4 \times
-# 10^{38}$); should even float64 overflow, the norm reads `inf`, never NaN.
+# Take a `SimpleRNN(20)` with a `Dense(1)` head, 200-step series, and the loss of its
+# one-step forecast. For every step $t$ we measure $\|\partial L / \partial
+# \mathbf{x}_{(t)}\|$, how strongly the error still reaches the input at step $t$, for
+# both activations and several **scales** of the recurrent weights $\mathbf{W}_y$ (an
+# orthogonal matrix times a gain). `input_gradient_norms` runs a float64 copy of the model
+# (float32 overflows past $3.4 \times 10^{38}$); if even that overflows, the norm is `inf`.
 
 # %%
 n_long = 4 * P.n_steps
@@ -127,17 +125,14 @@ for activation in ("tanh", "relu"):
 #   \mathbf{W}_x^\top .$$
 #
 # Both activations have slopes $\phi' \le 1$, so each factor stretches a vector by at most
-# $\sigma_{\max}(\mathbf{W}_y)$, the largest singular value (here: the scale). Hence a
+# $\sigma_{\max}(\mathbf{W}_y)$, its largest singular value (here: the scale). Hence a
 # **bound**, $\|\partial L/\partial \mathbf{x}_{(t)}\| \le \|\partial L/\partial
 # \mathbf{y}_{(T)}\|\,\sigma_{\max}(\mathbf{W}_x)\,\sigma_{\max}(\mathbf{W}_y)^{T-t}$:
-# below 1 it *forces* the gradient to vanish, above 1 it only *allows* an explosion. What
-# typically happens is set by the slopes, which shrink the gradient's components: each
-# step multiplies its norm by about the **effective gain** $\sigma_{\max}(\mathbf{W}_y)
-# \times \operatorname{rms}(\phi')$.
-#
-# The formula in NumPy, on the Keras model's weights, checked against TensorFlow's
-# gradients (on 50 steps: over 200 the tanh network at scale 2 is chaotic, and the tiny
-# rounding differences between NumPy's and TensorFlow's sums grow until they part ways):
+# below 1 it *forces* the gradient to vanish, above 1 it only *allows* an explosion. The
+# slopes shrink the gradient's components, so each step typically multiplies its norm by
+# the **effective gain** $\sigma_{\max}(\mathbf{W}_y) \times \operatorname{rms}(\phi')$.
+# The formula in NumPy, checked against TensorFlow's gradients (on 50 steps: over 200 the
+# tanh network at scale 2 is chaotic, and rounding differences grow until they part ways):
 
 # %%
 def bptt(model, X, y):
@@ -206,38 +201,30 @@ for (activation, scale), (gain, per_step, under) in gain_table.items():
         assert abs(per_step / gain - 1) < 0.1
 
 # %% [markdown]
-# The bound is close only where the slopes stay near 1 (tanh at scale 0.8, whose state
-# stays small); elsewhere the effective gain tells the story. **tanh at 1.2** stays level
-# because the state settles where tanh is partly saturated: the rms slope falls to about
-# $1/1.2$ and the gain lands near 1 (at scale 2 the slopes cannot fall that far). For
-# **ReLU** the gain is a rougher guide. About half its units are off at each step (slope
-# 0) and the rest pass the gradient unchanged (slope 1), so the rms slope is about
-# $\sqrt{1/2} \approx 0.7$: $1.2 \times 0.7 < 1$ suggests vanishing, $2 \times 0.7 > 1$
-# exploding. But which units are on changes slowly from step to step, and while one group
-# stays on, the gradient follows $\mathbf{W}_y$ restricted to that group, which can
-# stretch more than the average suggests; near scale 1 that decides. Keras starts
-# $\mathbf{W}_y$ orthogonal (scale 1) for these reasons, but training moves the weights.
+# The bound is close only where the slopes stay near 1 (tanh at 0.8, whose state stays
+# small). **tanh at 1.2** stays level because its state settles where tanh is partly
+# saturated: the rms slope falls to about $1/1.2$. For **ReLU** the gain is a rougher
+# guide: about half its units are off at each step, so the rms slope is about
+# $\sqrt{1/2} \approx 0.7$ ($1.2 \times 0.7 < 1$, $2 \times 0.7 > 1$); but which units
+# are on changes slowly, and while one group stays on, the gradient follows
+# $\mathbf{W}_y$ restricted to it, which can stretch more; near scale 1 that decides.
 #
 # ### Why ReLU is risky in an RNN
 #
-# The activations also differ in the *forward* pass: if $\mathbf{W}_y$ stretches the
-# state, a ReLU layer stretches it again at every step, and nothing bounds its outputs,
-# while tanh squashes them into $[-1, 1]$. That is why recurrent layers default to tanh.
-# ReLU RNNs can work, but they are fragile, as the next section shows.
+# In the *forward* pass too: if $\mathbf{W}_y$ stretches the state, a ReLU layer stretches
+# it again at every step and nothing bounds its outputs, while tanh squashes them into
+# $[-1, 1]$. Hence tanh as the default; ReLU RNNs can work, but are fragile.
 
 # %% [markdown]
 # ## 3. A plain RNN that fails
 #
-# The task: notebook 02's one-step forecast on series of 200 steps, drawn at notebook
-# 02's pace (`time_step=1/50`), so each covers four times as much of its curve. A run
-# **learns** if it ends below the naive forecast's validation MSE, and **fails** if it
-# ends above it or diverges (its loss becomes NaN). The model: two `SimpleRNN(20)` layers
-# with ReLU and a `Dense(1)` head, trained with Adam at learning rate 0.01. A known recipe
-# for ReLU networks starts the recurrent weights at the **identity** (IRNN, Le et al.,
-# 2015: each unit carries its state over unchanged until the inputs change it); we do too.
-# With the identity and no squashing, each first-layer unit adds up its inputs over 200
-# steps and the second layer adds up those sums, so the untrained network's forecasts
-# are wildly off, and so are the gradients that come back.
+# The task: notebook 02's one-step forecast on 200-step series at notebook 02's pace
+# (`time_step=1/50`). A run **learns** if it ends below the naive forecast's validation
+# MSE, and **fails** if it ends above it or diverges (NaN loss). The model: two ReLU
+# `SimpleRNN(20)` layers and a `Dense(1)` head, Adam at learning rate 0.01, recurrent
+# weights started at the **identity** (the IRNN recipe, Le et al., 2015). Each
+# first-layer unit then adds up its inputs over 200 steps, and the second layer adds up
+# those sums: the untrained forecasts are wildly off, and so are the gradients.
 
 # %%
 n_fit, n_check = (2_000, 1_000) if P.name == "full" else (500, 300)
@@ -296,12 +283,10 @@ if P.name == "full":
 #
 # ### 4.1 Smaller steps, bounded states, a good start
 #
-# A smaller learning rate (0.001) takes smaller steps. tanh bounds every state in
-# $[-1, 1]$, whatever the weights. Keras' default recurrent initializer, an orthogonal
-# matrix, starts the gain at 1 *and* mixes the units, so no unit simply adds up its
-# inputs. While two of these train, a `GradientNormLogger` (from `helpers.gradients`)
-# records each layer's gradient norm on a fixed batch after every epoch, and writes it
-# to a TensorBoard log folder.
+# A smaller learning rate (0.001); tanh, which bounds every state in $[-1, 1]$; Keras'
+# default orthogonal recurrent initializer, whose gain is 1 and which mixes the units. A
+# `GradientNormLogger` (`helpers.gradients`) records two runs' per-layer gradient norms
+# on a fixed batch after every epoch, also for TensorBoard.
 
 # %%
 log_dir = results.WORK_DIR / "logs" / "04_gradient_norms"
@@ -316,11 +301,9 @@ orthogonal = fit_long(long_model(init="orthogonal"), "long_relu_orthogonal",
                       callbacks=[loggers["orthogonal"]])
 
 # %% [markdown]
-# The loggers' record: the failing run's gradients are orders of magnitude larger than
-# those of the run that learns, at every epoch. Such a plot (spikes, overflows, norms far
-# above a healthy run's) is where exploding gradients show first. `tensorboard --logdir
-# logs`, run in a terminal from the repository's root, browses the same values (this
-# notebook does not need it).
+# The failing run's gradients are orders of magnitude larger than those of the run that
+# learns, at every epoch: such a plot is where exploding gradients show first. `tensorboard
+# --logdir logs`, run from the repository's root, browses the same values.
 
 # %%
 fig, ax = plt.subplots(figsize=(8, 3.2))
@@ -341,16 +324,12 @@ assert len(event_files) == 2 and all(len(values) == long_epochs for logger in lo
 # ### 4.2 Gradient clipping
 #
 # Clipping caps the gradients before the optimizer uses them, in one of three ways:
-#
-# - `clipvalue=v` clips every component to $[-v, v]$: cheap, but it changes the
-#   gradient's direction;
-# - `clipnorm=n` rescales each weight tensor separately so its norm is at most $n$;
-# - `global_clipnorm=n` rescales all tensors by one common factor so their joint norm is
-#   at most $n$: the direction is kept exactly.
-#
-# To see what Keras does, a plain SGD optimizer (learning rate 1, from zero weights)
-# applies the plain network's gradients on one batch: it produces minus the clipped
-# gradients.
+# `clipvalue=v` clips every component to $[-v, v]$ (cheap, but it turns the gradient);
+# `clipnorm=n` rescales each weight tensor so its norm is at most $n$; `global_clipnorm=n`
+# rescales all tensors by one factor so their joint norm is at most $n$, keeping the
+# direction. To see what Keras does, a plain SGD optimizer (learning rate 1, from zero
+# weights) applies the plain network's gradients on one batch: it produces minus the
+# clipped gradients.
 
 # %%
 def clipped(grads, **clipping):
@@ -393,17 +372,14 @@ print(f"with clipping: validation MSE {clipped_run.value:.4g} -> {outcome(clippe
 # %% [markdown]
 # ### 4.3 Layer Normalization inside the cell
 #
-# Batch Normalization does not work well *inside* a recurrent layer: the same running
-# statistics would serve every time step, though each step's differ (section 5 tries BN
-# between layers). Layer Normalization (LN, Ba et al. 2016) normalizes across the
-# *features* of each instance at each step, needs no batch statistics and behaves the
-# same in training and inference, so it fits inside: after the linear combination of
-# input and previous state, before the activation, with a learned scale and offset per
-# feature. Keras has no such cell, so we write one. A cell processes **one** time step:
-# `call(inputs, states)` returns the output and the new states. Ours wraps a
-# `SimpleRNNCell` with no activation (it computes $\mathbf{x}_{(t)}\mathbf{W}_x +
-# \mathbf{h}_{(t-1)}\mathbf{W}_y + \mathbf{b}$), normalizes that and applies the
-# activation; `keras.layers.RNN` runs a cell over time.
+# Batch Normalization does not fit *inside* a recurrent layer: one set of running
+# statistics would serve steps whose statistics differ. Layer Normalization (LN, Ba et
+# al. 2016) normalizes across each instance's *features* at each step, needs no batch
+# statistics, and fits between the linear combination and the activation. Keras has no
+# such cell, so we write one: a cell processes **one** step, `call(inputs, states)`
+# returning the output and the new states. Ours wraps a `SimpleRNNCell` with no
+# activation ($\mathbf{x}_{(t)}\mathbf{W}_x + \mathbf{h}_{(t-1)}\mathbf{W}_y +
+# \mathbf{b}$), normalizes that and applies the activation; `keras.layers.RNN` runs it.
 
 # %%
 @keras.saving.register_keras_serializable(package="course")
@@ -506,15 +482,13 @@ if P.name == "full":
         assert outcome(run) == "learns", run
 
 # %% [markdown]
-# Runs or epochs missing from the plot went NaN. The smaller learning rate does **not**
+# Runs or epochs missing from the plot went NaN. A smaller learning rate does **not**
 # cure the plain network: the explosion is there from the start, and smaller steps only
-# make the way out longer. Clipping acts on the updates, so whether it saves this network
-# depends on whether the forward pass overflows first (its line above says which
-# happened). The changes that keep the *states* in check work: tanh bounds them, the
-# orthogonal start keeps the gain at 1 without making each unit an accumulator, and the
-# LN cell rescales each step's pre-activations to mean 0 and standard deviation 1 (then
-# applies its learned scale), so the states cannot snowball, ReLU and identity start
-# notwithstanding.
+# make the way out longer. Clipping acts on the updates, so it saves the network only if
+# the forward pass does not overflow first (its line above says which happened). What
+# keeps the *states* in check works: tanh bounds them, the orthogonal start keeps the
+# gain at 1 without making each unit an accumulator, and the LN cell rescales each
+# step's pre-activations, so the states cannot snowball.
 #
 # ## 5. Batch Normalization between layers, and its stale statistics
 #
@@ -541,13 +515,12 @@ bn = training.train(bn_model, X_train, Y_train, X_valid, Y_valid, name="seq2seq_
                     metrics=[metrics.last_time_step_mse], monitor="val_last_time_step_mse")
 
 # %% [markdown]
-# BN lets the layer below change the scale of its outputs freely (the next layer sees them
-# normalized anyway), so nothing holds that scale still, and at learning rate 0.01 it can
-# drift faster than a running average over a hundred batches follows: the averages then
-# describe a layer that no longer exists. To see it, we compute each BN layer's actual
-# input statistics over the training set with the final weights, compare them with the
-# running averages, and put them in their place (layer by layer: the second layer's
-# inputs depend on the first one's statistics).
+# BN lets the layer below change the scale of its outputs freely (the next layer sees
+# them normalized anyway), and at learning rate 0.01 that scale can drift faster than a
+# running average over a hundred batches follows. We compute each BN layer's actual input
+# statistics over the training set with the final weights, compare them with the running
+# averages, and put them in their place (layer by layer: the second layer's inputs depend
+# on the first one's statistics).
 
 # %%
 def last_step_mse(model):
@@ -589,19 +562,16 @@ assert abs(mse_running - bn.value) < 1e-3 * bn.value  # the same model Keras sco
 assert mse_refreshed < 1.02 * mse_running  # re-estimating does not hurt
 
 # %% [markdown]
-# Ratios away from 1, and means that moved, are stale running averages. How stale
-# depends on how much the weights moved in the last few hundred batches, so it changes
-# with the seed, and so does what re-estimating gains. Re-estimating the statistics after
-# training (one pass over the training set with the final weights) is the general fix for
-# a BN model that does worse in inference than its training loss promised. BN between
-# layers is still no remedy for unstable gradients: it does not touch the recurrence,
-# where they arise (Laurent et al., 2015, found it helps little).
+# Ratios away from 1, and means that moved, are stale averages; how stale, and what
+# re-estimating gains, changes with the seed. Re-estimating after training is the general
+# fix for a BN model that does worse in inference than its training loss promised. BN
+# between layers is still no remedy for unstable gradients: it does not touch the
+# recurrence, where they arise (Laurent et al., 2015, found it helps little).
 #
 # ## 6. Try it
 #
-# Pick the activation, the recurrent weights' scale and the sequence length: the plot
-# shows the gradient reaching each input step of a fresh `SimpleRNN(20)`, with the bound
-# and the effective gain of section 2.
+# Pick the activation, the recurrent scale and the length: the gradient reaching each
+# input step of a fresh `SimpleRNN(20)`, with section 2's bound and effective gain.
 
 # %%
 def show_gradient_flow(activation, scale, n_steps):
@@ -634,17 +604,15 @@ widgets.interactive_view(show_gradient_flow, {
 # %% [markdown]
 # ## Summary
 #
-# - The gradient reaching step $t$ is a product of one Jacobian
-#   $\operatorname{diag}(\phi'(\mathbf{z}))\mathbf{W}_y^\top$ per step: $\sigma_{\max}(
-#   \mathbf{W}_y)$ bounds it, and the effective gain $\sigma_{\max} \times
-#   \operatorname{rms}(\phi')$ predicts it (closely for tanh, roughly for ReLU).
-# - With ReLU the *states* can explode too; tanh keeps them in $[-1, 1]$.
+# - The gradient reaching step $t$ is a product of one Jacobian per step: $\sigma_{\max}(
+#   \mathbf{W}_y)$ bounds it, the effective gain $\sigma_{\max} \times
+#   \operatorname{rms}(\phi')$ predicts it (closely for tanh, roughly for ReLU). With
+#   ReLU the *states* can explode too; tanh keeps them in $[-1, 1]$.
 # - A ReLU network started at the identity failed on 200-step series; tanh, an orthogonal
 #   start and LayerNorm cells cured it, a smaller learning rate did not, and clipping
 #   bounds the updates but cannot save a run whose states overflow first.
 #   `global_clipnorm` keeps the gradient's direction; `clipvalue` does not.
-# - BN between layers normalizes over batch and time; its running averages can go stale,
-#   and re-estimating them after training repairs that.
+# - BN's running averages can go stale; re-estimating them after training repairs that.
 #
 # ## Exercises
 #
@@ -652,9 +620,6 @@ widgets.interactive_view(show_gradient_flow, {
 
 # %%
 from helpers.exercises.lesson04 import check_effective_gain, check_ln_cell_params
-
-# check_effective_gain(...)   # exercise 1: your effective gain
-# check_ln_cell_params(...)   # exercise 2: a number of parameters
 
 # %% [markdown]
 # 1. Use `bptt` to compute the effective gain of `rnn_with_scale("tanh", 1.5)` on
@@ -670,13 +635,11 @@ from helpers.exercises.lesson04 import check_effective_gain, check_ln_cell_param
 #    The state saturates more than at 1.2, so the rms slope falls further, but not all
 #    the way to $1/1.5$: the gain lands a little above 1 and the gradient grows slowly.
 #    </details>
-# 2. How many parameters has `LNSimpleRNNCell(32)` on inputs of 3 features? Count by
-#    hand, then `check_ln_cell_params(n)`.
+# 2. Parameters of `LNSimpleRNNCell(32)` on 3 input features? `check_ln_cell_params(n)`.
 #    <details><summary>Solution</summary>
 #
-#    $\mathbf{W}_x$ $3 \times 32$, $\mathbf{W}_y$ $32 \times 32$, $\mathbf{b}$ 32, and
-#    LayerNormalization's scale and offset $2 \times 32$: $96 + 1024 + 32 + 64 = 1216$.
-#    To confirm: `c = LNSimpleRNNCell(32); c.build((None, 3)); c.count_params()`.
+#    $\mathbf{W}_x$ $3 \times 32$, $\mathbf{W}_y$ $32 \times 32$, $\mathbf{b}$ 32, LN's
+#    scale and offset $2 \times 32$: 1216 (`c.build((None, 3)); c.count_params()`).
 #    </details>
 #
 # Next: **05 · LSTM, GRU and 1D convolutions**.

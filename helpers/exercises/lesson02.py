@@ -77,7 +77,7 @@ def monthly_series(seed: int) -> np.ndarray:
 
 
 def check_seasonal_naive_mse(mse) -> bool:
-    """Exercise 6: 24-month MSE of the seasonal naive forecast (repeat the last known
+    """Exercise 5: 24-month MSE of the seasonal naive forecast (repeat the last known
     12 months twice) on notebook 02's monthly series."""
     monthly = monthly_series(get_profile().seed)
     known, future = monthly[:96], monthly[96:]
