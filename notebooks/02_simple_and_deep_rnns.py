@@ -46,7 +46,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import tensorflow as tf
 
-from helpers import baselines, data, diagrams, models, plots, results, training, widgets
+from helpers import (baselines, convs, data, diagrams, models, plots, results, training,
+                     widgets)
 
 P = helpers.setup()
 
@@ -421,16 +422,9 @@ if P.name == "full":  # the quick profile's few epochs are too few to rank the t
 # notebooks use, must build the same models.
 
 # %% tags=["nbval-check-output"]
-def multiply_adds(model, n_steps=P.n_steps):
-    """Multiply-adds of one forecast: each SimpleRNN layer runs every step, Dense once."""
-    total = 0
-    for layer in model.layers:
-        if isinstance(layer, keras.layers.SimpleRNN):
-            cell = layer.cell
-            total += n_steps * (np.size(cell.kernel) + np.size(cell.recurrent_kernel))
-        elif isinstance(layer, keras.layers.Dense):
-            total += np.size(layer.kernel)
-    return total
+def multiply_adds(model):
+    """Multiply-adds of one forecast on P.n_steps steps (`helpers.convs.forward_cost`)."""
+    return convs.forward_cost(model, P.n_steps).multiply_adds
 
 
 for head, model in (("rnn", deep_rnn), ("dense", deep_dense_rnn)):
