@@ -40,7 +40,7 @@ lab: install
 # fresh kernel on each load; the playground keeps its training small in every profile.
 APP_PORT ?= 8866
 app: install
-	$(BIN)/voila notebooks/09_playground.ipynb --no-browser --port=$(APP_PORT)
+	$(BIN)/voila notebooks/11_playground.ipynb --no-browser --port=$(APP_PORT)
 
 # `make test` and `make run` run two jobs at a time (JOBS=1 / RUN_JOBS=1: one at a time)
 # through helpers/schedule.py: TensorFlow runs each op on one thread on a CPU here, and

@@ -13,7 +13,7 @@ output. Submodules:
 - :mod:`helpers.device`    TensorFlow/Keras versions, device and profile report
 - :mod:`helpers.results`   results/ records and the RESULTS.md table
 - :mod:`helpers.widgets`   small ipywidgets builders shared by the notebooks
-- :mod:`helpers.playground` notebook 09's playground: logic and wiring
+- :mod:`helpers.playground` notebook 11's playground: logic and wiring
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Bach's four-part chorales as arrays of notes, for notebook 08's exercise 10.
+"""Bach's four-part chorales as arrays of notes, for notebook 09's exercise 10.
 
 A chorale becomes an int array of shape ``[steps, 4]``: one row per time step, one column
 per voice (soprano, alto, tenor, bass), each entry the MIDI number of the note that voice
@@ -15,7 +15,8 @@ corpus that ships with ``music21`` (nothing is downloaded):
 - :class:`NoteMap` maps MIDI numbers to compact token indices (0 stays silence),
   :func:`windows` cuts training windows whose targets are the inputs shifted by one step,
   :func:`pad` and :func:`masked_accuracy` score next-step predictions on whole chorales,
-  :func:`reweight` and :func:`sample` draw notes with a temperature;
+  :func:`reweight` and :func:`sample` draw notes with a temperature, :func:`generate`
+  extends an opening with a trained model's notes;
 - :func:`plot_piano_roll` draws the voices, :func:`synthesize` plays them (a small NumPy
   synthesiser, for ``IPython.display.Audio``).
 
@@ -624,6 +625,37 @@ def sample(probs, temperature: float = 1.0, rng: np.random.Generator | int | Non
     draws = rng.random((len(flat), 1)) * cumulative[:, -1:]
     picked = np.minimum((cumulative <= draws).sum(axis=-1), flat.shape[-1] - 1)
     return picked.reshape(weights.shape[:-1]).astype(np.int32)
+
+
+def generate(model, opening, n_new: int, temperature: float,
+             seed: np.random.Generator | int | None = None) -> np.ndarray:
+    """Extend ``opening`` (tokens ``[steps, voices]``) by ``n_new`` steps drawn from ``model``.
+
+    ``model`` (a Keras model) maps tokens ``[1, steps, voices]`` to next-step
+    probabilities ``[1, steps, voices, n_tokens]`` and must be causal: the song is built
+    in a buffer of its final length, padded with silence (token 0), so the model is
+    traced for one shape only. Step ``t`` is drawn by :func:`sample` from the model's
+    output at step ``t - 1``, at ``temperature``; ``seed`` as in :func:`sample`. Returns
+    the tokens ``[len(opening) + n_new, voices]`` (int32), the opening first.
+    """
+    if not callable(getattr(model, "predict_on_batch", None)):
+        raise TypeError(f"model must be a Keras model, got {type(model).__name__}")
+    opening = np.asarray(opening)
+    if opening.ndim != 2 or len(opening) < 1 or not np.issubdtype(opening.dtype, np.integer):
+        raise ValueError(f"opening must be an integer array [steps >= 1, voices], got "
+                         f"shape {opening.shape} and dtype {opening.dtype}")
+    n_new = _non_negative_int("n_new", n_new)
+    _temperature(temperature)
+    from helpers.training import quiet_retracing  # TensorFlow only when generating
+
+    rng = np.random.default_rng(seed)
+    song = np.zeros((1, len(opening) + n_new, opening.shape[1]), dtype=np.int32)
+    song[0, :len(opening)] = opening
+    with quiet_retracing():  # Keras traces the buffer's shape once: expected here
+        for t in range(len(opening), song.shape[1]):
+            probs = np.asarray(model.predict_on_batch(song))[0, t - 1]  # [voices, n_tokens]
+            song[0, t] = sample(probs, temperature, rng)
+    return song[0]
 
 
 def _notes_2d(name: str, notes) -> np.ndarray:

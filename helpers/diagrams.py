@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
+import numpy as np
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+from matplotlib.ticker import MaxNLocator
 
-from helpers.plots import PALETTE
+from helpers.plots import INPUT_COLOR, PALETTE, TARGET_COLOR
 
 CELL_COLOR = "#DCE9F5"
 ENCODER_COLOR = "#F6E0C8"
@@ -56,6 +58,15 @@ def _check_int(name: str, value, minimum: int = 1, maximum: int | None = None) -
         bound = f"from {minimum} to {maximum}" if maximum is not None else f">= {minimum}"
         raise ValueError(f"{name} must be {bound}, got {value}")
     return value
+
+
+def _axes(ax: plt.Axes | None, figsize: tuple[float, float]) -> plt.Axes:
+    """``ax`` itself, or a new figure's axes of size ``figsize`` when ``ax`` is None."""
+    if ax is None:
+        return plt.subplots(figsize=figsize)[1]
+    if not isinstance(ax, plt.Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
+    return ax
 
 
 def recurrent_neuron(ax: plt.Axes, *, label: str = "", state: str = "y",
@@ -400,28 +411,34 @@ def _op(ax, x, y, symbol):
             zorder=4)
 
 
-def _dot(ax, *points):
+def _dot(ax, *points, color="#333333"):
     """Junctions: where a line splits in two (a crossing has no dot)."""
     for x, y in points:
-        ax.add_patch(plt.Circle((x, y), 0.06, fc="#333333", ec="none", zorder=4))
+        ax.add_patch(plt.Circle((x, y), 0.06, fc=color, ec="none", zorder=4))
+
+
+def _layer_box(ax, x, y, text, width=0.76, height=0.52, color=CELL_COLOR, fontsize=9):
+    """A layer drawn as a rounded box centred on ``(x, y)``, with ``text`` in it."""
+    ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height,
+                                boxstyle="round,pad=0.03", fc=color, ec="#333333", lw=1,
+                                zorder=2))
+    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, zorder=3)
 
 
 def _gate(ax, x, y, activation, name, color=CELL_COLOR):
     """A fully connected layer of the cell: its activation in the box, its output's name."""
-    ax.add_patch(FancyBboxPatch((x - 0.38, y - 0.26), 0.76, 0.52, boxstyle="round,pad=0.03",
-                                fc=color, ec="#333333", lw=1, zorder=2))
-    ax.text(x, y, activation, ha="center", va="center", fontsize=9, zorder=3)
+    _layer_box(ax, x, y, activation, color=color)
     ax.text(x + 0.45, y + 0.42, name, ha="left", va="center", fontsize=8, color=PALETTE[0])
 
 
-def _lines(ax, points, color="#333333", arrow=True, lw=1.2):
+def _lines(ax, points, color="#333333", arrow=True, lw=1.2, ls="-"):
     """A polyline through ``points``, with an arrow head on its last segment."""
     xs, ys = zip(*points)
-    ax.plot(xs[:-1], ys[:-1], color=color, lw=lw, solid_capstyle="round", zorder=1)
+    ax.plot(xs[:-1], ys[:-1], color=color, lw=lw, ls=ls, solid_capstyle="round", zorder=1)
     if arrow:
-        _arrow(ax, points[-2], points[-1], color=color, lw=lw)
+        _arrow(ax, points[-2], points[-1], color=color, lw=lw, ls=ls)
     else:
-        ax.plot(xs[-2:], ys[-2:], color=color, lw=lw, zorder=1)
+        ax.plot(xs[-2:], ys[-2:], color=color, lw=lw, ls=ls, zorder=1)
 
 
 def _state_line(ax, y, x_times, x_plus, before, after):
@@ -444,21 +461,20 @@ def _cell_frame(ax, top, title):
     return ax
 
 
-def lstm_cell(ax: plt.Axes | None = None) -> plt.Axes:
-    """An LSTM cell (the book's figure 15-9): the long-term state c runs along the top,
-    the forget gate f scales it, the input gate i admits the candidate g, and the output
-    gate o reads a tanh of the new c into the short-term state h (also the output y).
-    """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(_SCALE * 11, _SCALE * 5.6))
-    top, mid, gates, bus = 4.0, 2.9, 1.4, 0.35
+_LSTM_TOP, _LSTM_GATES = 4.0, 1.4  # heights of the long-term state line and the gates
+_LSTM_GATE_X = {"f": 2.0, "g": 3.6, "i": 5.0, "o": 6.6}  # where each layer stands
+
+
+def _lstm_body(ax: plt.Axes | None) -> plt.Axes:
+    """The LSTM cell that ``lstm_cell`` and ``peephole_lstm_cell`` share (no title)."""
+    ax = _axes(ax, (_SCALE * 11, _SCALE * 5.6))
+    top, mid, gates, bus = _LSTM_TOP, 2.9, _LSTM_GATES, 0.35
     # the long-term state: c(t-1) -> x f -> + i*g -> c(t)
     _state_line(ax, top, 2.0, 5.0, "$\\mathbf{c}_{(t-1)}$", "$\\mathbf{c}_{(t)}$")
     # the four layers, fed by [h(t-1), x(t)] along the bus
-    names = [(2.0, "σ", "$\\mathbf{f}_{(t)}$"), (3.6, "tanh", "$\\mathbf{g}_{(t)}$"),
-             (5.0, "σ", "$\\mathbf{i}_{(t)}$"), (6.6, "σ", "$\\mathbf{o}_{(t)}$")]
-    for x, activation, name in names:
-        _gate(ax, x, gates, activation, name)
+    activations = {"f": "σ", "g": "tanh", "i": "σ", "o": "σ"}
+    for name, x in _LSTM_GATE_X.items():
+        _gate(ax, x, gates, activations[name], f"$\\mathbf{{{name}}}_{{(t)}}$")
         _arrow(ax, (x, bus), (x, gates - 0.3))
     _lines(ax, [(-0.6, bus), (6.6, bus)], arrow=False)
     ax.text(-0.7, bus, "$\\mathbf{h}_{(t-1)}$", ha="right", va="center", fontsize=10)
@@ -481,8 +497,43 @@ def lstm_cell(ax: plt.Axes | None = None) -> plt.Axes:
     ax.text(9.7, bus, "$\\mathbf{h}_{(t)}$", ha="left", va="center", fontsize=10)
     _lines(ax, [(8.8, gates + 0.55), (8.8, top + 0.9)])
     ax.text(8.8, top + 1.1, "$\\mathbf{y}_{(t)}$", ha="center", va="center", fontsize=10)
-    return _cell_frame(ax, top, "an LSTM cell: forget (f), input (i) and output (o) gates, "
-                                "candidate g")
+    return ax
+
+
+def lstm_cell(ax: plt.Axes | None = None) -> plt.Axes:
+    """An LSTM cell (the book's figure 15-9): the long-term state c runs along the top,
+    the forget gate f scales it, the input gate i admits the candidate g, and the output
+    gate o reads a tanh of the new c into the short-term state h (also the output y).
+    """
+    ax = _lstm_body(ax)
+    return _cell_frame(ax, _LSTM_TOP, "an LSTM cell: forget (f), input (i) and output (o) "
+                                      "gates, candidate g")
+
+
+PEEPHOLE_COLOR = PALETTE[6]
+
+
+def peephole_lstm_cell(ax: plt.Axes | None = None) -> plt.Axes:
+    """An LSTM cell with peephole connections (Gers & Schmidhuber 2000): the cell of
+    ``lstm_cell`` plus three diagonal connections from the long-term state to the gates,
+    dashed in ``PEEPHOLE_COLOR``. The old state c(t-1) feeds the forget gate f and the
+    input gate i; the new state c(t) feeds the output gate o.
+    """
+    ax = _lstm_body(ax)
+    top, gates, lane = _LSTM_TOP, _LSTM_GATES, 2.25  # lane: the height the peepholes run at
+    into = gates + 0.29  # just above a gate's box, left of its output line
+    x = {name: at - 0.25 for name, at in _LSTM_GATE_X.items()}
+    style = dict(color=PEEPHOLE_COLOR, ls="--")
+    # c(t-1), tapped before the forget gate scales it, to f and to i
+    _lines(ax, [(0.9, top), (0.9, lane), (x["i"], lane), (x["i"], into)], **style)
+    _lines(ax, [(x["f"], lane), (x["f"], into)], **style)
+    # the new c(t), tapped after the addition, to o
+    _lines(ax, [(5.9, top), (5.9, lane), (x["o"], lane), (x["o"], into)], **style)
+    _dot(ax, (0.9, top), (5.9, top), color=PEEPHOLE_COLOR)
+    _dot(ax, (x["f"], lane), color=PEEPHOLE_COLOR)
+    return _cell_frame(ax, top, "an LSTM cell with peepholes (dashed, green): "
+                                "$\\mathbf{c}_{(t-1)}$ feeds f and i, "
+                                "$\\mathbf{c}_{(t)}$ feeds o")
 
 
 def gru_cell(ax: plt.Axes | None = None) -> plt.Axes:
@@ -490,8 +541,7 @@ def gru_cell(ax: plt.Axes | None = None) -> plt.Axes:
     old state and writes 1 - z of the candidate g (equation 15-4), and the reset gate r
     decides how much of the old state the candidate is computed from.
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(_SCALE * 11, _SCALE * 5.6))
+    ax = _axes(ax, (_SCALE * 11, _SCALE * 5.6))
     top, mid, gates, bus = 4.0, 2.75, 1.4, 0.35
     # h(t-1) -> x (1 - z) -> + z*g -> h(t)
     _state_line(ax, top, 3.0, 6.4, "$\\mathbf{h}_{(t-1)}$", "$\\mathbf{h}_{(t)}$")
@@ -525,3 +575,147 @@ def gru_cell(ax: plt.Axes | None = None) -> plt.Axes:
     _dot(ax, (0.2, top), (1.2, top), (8.8, top), (2.4, bus), (2.4, low), (5.6, low),
          (3.0, gates + 0.55), (1.2, bus))
     return _cell_frame(ax, top, "a GRU cell: update (z) and reset (r) gates, candidate g")
+
+
+# --- convolutional front ends and WaveNet ------------------------------------------------
+
+def _affine(a: int, b: int) -> str:
+    """``a*k + b`` written the short way: ``2k+3``, ``k+2``, ``3k``, ``k``."""
+    term = "k" if a == 1 else f"{a}k"
+    return term if b == 0 else f"{term}+{b}"
+
+
+def conv1d_front_end(n_steps: int = 50, kernel_size: int = 4, strides: int = 2, *,
+                     ax: plt.Axes | None = None) -> plt.Axes:
+    """Which input steps a strided Conv1D ('valid' padding) reads, and which targets its
+    outputs are trained on.
+
+    The ``n_steps`` input steps lie on the middle row, the Conv1D's outputs above them
+    and the targets below. Output k reads steps ``strides*k`` .. ``strides*k +
+    kernel_size - 1``, so it is asked for the target of its last step: the targets are
+    ``Y[:, kernel_size-1::strides]``. The layer has ``(n_steps - kernel_size) // strides
+    + 1`` outputs; for outputs 0, 1, 2 and the last, lines show the steps they read and
+    an arrow the target they are asked for.
+    """
+    n_steps = _check_int("n_steps", n_steps, 1, 1000)
+    kernel_size = _check_int("kernel_size", kernel_size, 1, n_steps)
+    strides = _check_int("strides", strides, 1, n_steps)
+    n_out = (n_steps - kernel_size) // strides + 1
+    starts = strides * np.arange(n_out)  # output k reads steps starts[k] .. + kernel - 1
+    centre, last = (kernel_size - 1) / 2, kernel_size - 1
+    ax = _axes(ax, (11, 2.8))
+    ax.scatter(np.arange(n_steps), np.zeros(n_steps), s=12, color=INPUT_COLOR, zorder=3,
+               label="input steps")
+    ax.scatter(starts + centre, np.ones(n_out), s=18, color=PALETTE[0], zorder=3,
+               label="Conv1D outputs")
+    ax.scatter(starts + last, np.full(n_out, -1), s=30, marker="*", color=TARGET_COLOR,
+               zorder=3, label="targets")
+    shown = sorted({0, 1, 2, n_out - 1} & set(range(n_out)))
+    # the "out k" labels: each on the lowest row where it clears the label before it
+    width = ax.figure.get_figwidth() * ax.get_position().width  # inches
+    label_width = 0.42 * (n_steps + 1) / width  # in time steps
+    ends: list[float] = []  # per row, where its last label ends
+    for k, colour in zip(shown, PALETTE[1:]):
+        x = starts[k] + centre
+        row = next((r for r, end in enumerate(ends) if x - label_width / 2 > end),
+                   len(ends))
+        ends[row:row + 1] = [x + label_width / 2]
+        for step in range(starts[k], starts[k] + kernel_size):
+            ax.plot([starts[k] + centre, step], [1, 0], color=colour, lw=1.2)
+        ax.annotate("", xy=(starts[k] + last, -0.9), xytext=(starts[k] + last, -0.1),
+                    arrowprops=dict(arrowstyle="->", color=colour, lw=1.2))
+        ax.text(x, 1.2 + 0.25 * row, f"out {k}", ha="center", fontsize=8, color=colour)
+    ax.set_yticks([-1, 0, 1], [f"target: Y[:, {last}::{strides}]", "input step",
+                               "Conv1D output"])
+    ax.set(xlabel="time step", ylim=(-1.4, 1.5 + 0.25 * (len(ends) - 1)),
+           xlim=(-0.6, n_steps - 0.4))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    first, final = _affine(strides, 0), _affine(strides, last)
+    ax.set_title(f"Conv1D(kernel_size={kernel_size}, strides={strides}, 'valid'): "
+                 f"{n_out} output{'s' if n_out > 1 else ''}; output k sees steps "
+                 f"{first}..{final}, and is asked for Y[:, {final}]", fontsize=10)
+    ax.grid(False)
+    for side in ("top", "right", "left"):
+        ax.spines[side].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    return ax
+
+
+def wavenet_block(ax: plt.Axes | None = None) -> plt.Axes:
+    """WaveNet's gated residual block with skip connections (van den Oord et al. 2016,
+    figure 4), as notebook 07's ``GatedResidualBlock`` builds it, and the head that
+    follows the last block.
+
+    The block's input x goes through a dilated causal Conv1D with 2f filters; its output
+    is split in two halves, a and b, and the gated activation unit computes
+    tanh(a) × σ(b); a 1x1 Conv1D maps that back to f channels. That result is (1) added
+    to x, the residual connection, whose sum goes on to the next block, and (2) sent
+    aside as the block's skip output. The head sums the skips of all blocks, then ReLU,
+    a 1x1 Conv1D with ReLU, and a 1x1 Conv1D with a linear output.
+    """
+    ax = _axes(ax, (9, 5))
+    x, conv, dark = 3.2, ENCODER_COLOR, "#333333"
+    residual, skip = PALETTE[0], GRADIENT
+    # the block: input, dilated conv, the split into two halves, the gate
+    ax.text(x, -0.05, "$\\mathbf{x}$: the previous block's output", ha="center",
+            va="center", fontsize=9)
+    _lines(ax, [(x, 0.2), (x, 0.8), (x, 1.22)])
+    _layer_box(ax, x, 1.6, "dilated causal Conv1D\n2f filters, dilation d", 2.7, 0.7,
+               conv, fontsize=8)
+    _lines(ax, [(x, 1.98), (x, 2.35)], arrow=False)
+    _lines(ax, [(x, 2.35), (x - 0.7, 2.35), (x - 0.7, 2.66)])
+    _lines(ax, [(x, 2.35), (x + 0.7, 2.35), (x + 0.7, 2.66)])
+    ax.text(x + 1.3, 2.35, "split into\ntwo halves\n(f channels each)", ha="left",
+            va="center", fontsize=7, color="#555555")
+    _layer_box(ax, x - 0.7, 2.95, "tanh")
+    _layer_box(ax, x + 0.7, 2.95, "σ")
+    _op(ax, x, 3.75, "×")
+    _lines(ax, [(x - 0.7, 3.24), (x - 0.7, 3.75), (x - 0.23, 3.75)])
+    _lines(ax, [(x + 0.7, 3.24), (x + 0.7, 3.75), (x + 0.23, 3.75)])
+    ax.text(x + 1.3, 3.75, "gated\nactivation unit", ha="left", va="center", fontsize=7,
+            color="#555555")
+    _arrow(ax, (x, 3.97), (x, 4.37))
+    _layer_box(ax, x, 4.65, "1×1 Conv1D, f filters", 2.5, 0.5, conv, fontsize=8)
+    # the residual connection: x is added to the block's result, which goes on up
+    _lines(ax, [(x, 4.93), (x, 5.4), (x, 5.88)])
+    _lines(ax, [(x, 0.8), (1.0, 0.8), (1.0, 6.2), (x - 0.23, 6.2)], color=residual)
+    _op(ax, x, 6.2, "+")
+    _arrow(ax, (x, 6.42), (x, 7.0))
+    ax.text(x + 0.15, 6.9, "to the next block", ha="left", va="center",
+            fontsize=8)
+    ax.text(0.75, 3.5, "residual", ha="center", va="center", fontsize=9, rotation=90,
+            color=residual)
+    # the skip output, summed with the other blocks' in the head
+    head = 9.0
+    _lines(ax, [(x, 5.4), (head - 0.23, 5.4)], color=skip)
+    ax.text(6.1, 5.55, "skip", ha="center", va="bottom", fontsize=9, color=skip)
+    _dot(ax, (x, 0.8), (x, 5.4), (x, 2.35))
+    ax.add_patch(FancyBboxPatch((0.45, 0.45), 6.5, 6.1, boxstyle="round,pad=0.05",
+                                fc="none", ec="#999999", lw=1, ls="--", zorder=0))
+    ax.text(6.85, 0.6, "one block; the blocks' dilations\nrun 1, 2, 4, 8, 1, 2, 4, 8, ...",
+            ha="right", va="bottom", fontsize=7, color="#555555")
+    # the head: sum of skips -> ReLU -> 1x1 conv + ReLU -> 1x1 conv, linear
+    _lines(ax, [(head - 0.6, 6.55), (head - 0.17, 5.57)], color=IGNORED)
+    _lines(ax, [(head + 0.6, 6.55), (head + 0.17, 5.57)], color=IGNORED)
+    ax.text(head, 6.8, "skips of the other blocks", ha="center", va="center", fontsize=8,
+            color="#777777")
+    _op(ax, head, 5.4, "Σ")
+    steps = [(4.55, "ReLU", 1.0, CELL_COLOR), (3.7, "1×1 Conv1D, ReLU", 2.2, conv),
+             (2.85, "1×1 Conv1D, linear", 2.2, conv)]
+    above = 5.4 - 0.22
+    for y, text, width, color in steps:
+        _arrow(ax, (head, above), (head, y + 0.28))
+        _layer_box(ax, head, y, text, width, 0.5, color, fontsize=8)
+        above = y - 0.28
+    _arrow(ax, (head, above), (head, 1.75))
+    ax.text(head, 1.4, "output: a forecast\nat every time step", ha="center", va="center",
+            fontsize=8)
+    ax.text(head + 1.3, 4.55, "head (once,\nafter the last block)", ha="left", va="center",
+            fontsize=7, color="#555555")
+    ax.set_xlim(0.2, 11.9)
+    ax.set_ylim(-0.35, 7.35)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title("WaveNet: a gated residual block (dilation d) with its skip output, "
+                 "and the head", fontsize=10)
+    return ax

@@ -1,6 +1,6 @@
 """A memory-span task: how many steps can a recurrent cell carry one number?
 
-Notebook 05 trains SimpleRNN, LSTM and GRU cells on it; notebook 06 adds WaveNet. The
+Notebook 06 trains SimpleRNN, LSTM and GRU cells on it; notebook 07 adds WaveNet. The
 task, called *recall* here, is built so that the only way to score is to remember:
 
 - every sequence has two features per time step: a **value**, drawn uniformly from
@@ -273,6 +273,37 @@ def fit_and_score(model, k: int, *, settings: MemorySettings | None = None,
                    seconds=seconds, scores=monitor.scores)
 
 
+def connectivity(model, k: int, *, n: int = 256, seed: int | None = None) -> np.ndarray:
+    """How strongly the answer at lag ``k`` depends on each earlier value, by steps back.
+
+    On ``n`` fresh sequences of the recall task at lag ``k``, the gradient of the
+    model's output at the answer step ``marker + k`` with respect to the *value* read at
+    every step up to it. Entry ``j`` of the result is the mean absolute gradient with
+    respect to the value read ``j`` steps before the answer (``j = k`` is the marked
+    value), averaged over the sequences that reach that far back; shape ``[k + LEAD]``.
+    """
+    import tensorflow as tf
+
+    k = _positive_int("k", k)
+    n = _positive_int("n", n)
+    seed = PROFILE.seed_for(99) if seed is None else _non_negative_int("seed", seed)
+    task = recall_task(n, k, seed=seed)
+    X = tf.constant(task.X)
+    answer = task.marker + k
+    with tf.GradientTape() as tape:
+        tape.watch(X)
+        out = model(X)
+        picked = tf.gather_nd(out[..., 0], np.stack([np.arange(n), answer], axis=1))
+        total = tf.reduce_sum(picked)
+    grad = np.abs(tape.gradient(total, X).numpy()[..., 0])  # [n, steps], values only
+    sums, counts = np.zeros(k + LEAD), np.zeros(k + LEAD)
+    for row, last in zip(grad, answer):
+        back = row[:last + 1][::-1]  # back[j]: the value read j steps before the answer
+        sums[:len(back)] += back
+        counts[:len(back)] += 1
+    return sums / counts
+
+
 def _path(profile: str | None, root: Path | None) -> Path:
     return Path(root or results.RESULTS_DIR) / (profile or PROFILE.name) / FILE_NAME
 
@@ -283,9 +314,10 @@ def save_results(entries: Mapping[str, Mapping], *, settings: MemorySettings | N
     """Write the memory-span table to ``results/<profile>/memory_span.json``; return the path.
 
     ``entries`` maps a model name (``"LSTM"``) to a mapping with ``"scores"`` (lag ->
-    recall score, for every lag of ``settings``), and optionally ``"seconds"`` and
-    ``"params"``; the span is computed here. With ``merge`` (the default) models already
-    in the file are kept unless ``entries`` replaces them, so notebook 06 can add its own
+    recall score, for every lag of ``settings``), and optionally ``"params"`` and
+    ``"connectivity"`` (lag -> the array :func:`connectivity` returns); the span is
+    computed here. With ``merge`` (the default) models already
+    in the file are kept unless ``entries`` replaces them, so notebook 07 can add its own
     (a file written with other lags is replaced, not merged).
     """
     settings = get_settings(profile) if settings is None else settings
@@ -306,9 +338,12 @@ def save_results(entries: Mapping[str, Mapping], *, settings: MemorySettings | N
         models[name] = {
             "scores": {str(k): round(v, 4) for k, v in scores.items()},
             "span": span(scores, settings.solved),
-            "seconds": round(float(entry.get("seconds", 0.0)), 1),
             "params": int(entry.get("params", 0)),
         }
+        if "connectivity" in entry:
+            models[name]["connectivity"] = {
+                str(int(lag)): [float(f"{v:.4g}") for v in np.asarray(values, float)]
+                for lag, values in entry["connectivity"].items()}
     path = _path(profile, root)
     if merge and path.exists():
         previous = json.loads(path.read_text())
@@ -328,9 +363,12 @@ def load_results(profile: str | None = None, root: Path | None = None) -> dict:
     """
     path = _path(profile, root)
     if not path.exists():
-        raise FileNotFoundError(f"no memory-span results in {path}; run notebook 05 first")
+        raise FileNotFoundError(f"no memory-span results in {path}; run notebook 06 first")
     table = json.loads(path.read_text())
     for entry in table["models"].values():
         entry["scores"] = {int(k): v for k, v in entry["scores"].items()}
+        if "connectivity" in entry:
+            entry["connectivity"] = {int(k): np.array(v)
+                                     for k, v in entry["connectivity"].items()}
     table["settings"]["lags"] = tuple(table["settings"]["lags"])
     return table

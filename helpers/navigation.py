@@ -34,15 +34,19 @@ SUMMARIES = {
                                 "sequence-to-sequence, and error bars with MC Dropout",
     "04_unstable_gradients": "why gradients vanish or explode (the Jacobian product), a "
                              "ReLU network that fails and the remedies that cure it",
-    "05_lstm_gru_conv1d": "LSTM and GRU cells executed from their equations, a peephole "
-                          "cell, a Conv1D front end, and how far back each cell remembers",
-    "06_wavenet": "dilated causal convolutions, the simplified and the full WaveNet, and "
-                  "the chapter's leaderboard against the noise floor",
-    "07_real_series": "a real series (electricity demand): seasonal baselines, SARIMA and "
+    "05_lstm_and_gru": "LSTM and GRU cells executed from their equations and checked "
+                       "against Keras, the forget bias, and a custom peephole cell",
+    "06_conv1d_and_memory": "a strided Conv1D front end with cropped targets, and how far "
+                            "back SimpleRNN, LSTM and GRU cells remember",
+    "07_wavenet": "dilated causal convolutions, the simplified and the full WaveNet, long "
+                  "sequences, and what a WaveNet remembers",
+    "08_real_series": "a real series (electricity demand): seasonal baselines, SARIMA and "
                       "the course's networks, in MW",
-    "08_exercises": "the chapter's exercises answered with runnable checks, QuickDraw "
+    "09_exercises": "the chapter's exercises answered with runnable checks, QuickDraw "
                     "sketches and Bach chorales included",
-    "09_playground": "every task and architecture behind sliders and a Train button, with "
+    "10_going_further": "the chapter's leaderboard against the noise floor and an oracle, "
+                        "and what fresh data and a training recipe add",
+    "11_playground": "every task and architecture behind sliders and a Train button, with "
                      "a leaderboard; also a web app (make app)",
 }
 """One line per notebook for the index (a notebook without one fails the check)."""
@@ -54,11 +58,13 @@ Take the notebooks in order: each builds on the ones before it.
 
 - **01-03, forecasting with RNNs**: the data and what to beat, then recurrent layers,
   then forecasting several steps ahead.
-- **04-06, long sequences**: why gradients vanish or explode and what to do about it,
-  then cells with a longer memory (LSTM, GRU), then convolutions (WaveNet) and the
-  chapter's leaderboard.
-- **07-08, beyond the synthetic series**: a real series, and the chapter's exercises.
-- **09, the playground**: your own experiments on all of the above.
+- **04-07, long sequences**: why gradients vanish or explode and what to do about it,
+  then cells with a longer memory (LSTM, GRU), then convolutional front ends and how far
+  back each cell remembers, then WaveNet.
+- **08-09, beyond the synthetic series**: a real series, and the chapter's exercises.
+- **10, going further**: the chapter's leaderboard against the limits, and what fresh
+  data and a training recipe add.
+- **11, the playground**: your own experiments on all of the above.
 
 Each notebook starts with what you will learn and ends with a summary and exercises;
 every claim in it is measured by a cell, and every equation is executed and checked

@@ -1,4 +1,4 @@
-"""The playground (notebook 09): pick a task and an architecture, train, compare.
+"""The playground (notebook 11): pick a task and an architecture, train, compare.
 
 Everything a click does is a plain function here, tested on its own
 (``tests/test_playground.py``):
@@ -8,16 +8,23 @@ Everything a click does is a plain function here, tested on its own
   stops at ``max_seconds``);
 - :func:`load_task`: the chosen task's training and validation arrays, and its
   baseline's score (:data:`TASKS`: 1 step ahead, 10 steps ahead, the memory task of
-  notebook 05, the real electricity series of notebook 07);
+  notebook 06, the real electricity series of notebook 08);
 - :func:`build_model`: an architecture by name (:data:`ARCHITECTURES`: from the linear
   model to the full WaveNet, with the custom cells of notebooks 04 and 05 and the
-  WaveNets of notebook 06 taken from those notebooks, not copied);
+  WaveNets of notebook 07 taken from those notebooks, not copied);
 - :func:`controls_used`: which size controls an architecture reads;
 - :func:`run_training`: one bounded training run (no XLA: compiling costs more than a few
-  epochs save), reporting each epoch to callbacks, scored with the task's metric;
+  epochs save), reporting each epoch to callbacks, scored with the task's metric after
+  every epoch (the run keeps that curve, ``history["val_score"]``);
 - :func:`leaderboard_row`, :func:`leaderboard_html`: runs as a table, with the book's
   figure where it reports one (:data:`helpers.results.BOOK`);
-- :func:`figure_png`: the learning curve so far and an example forecast, as PNG bytes.
+- :func:`figure_png`: the learning curve so far and an example forecast, as PNG bytes;
+- :func:`overlay_figure`, :func:`overlay_png`: the validation curves of several runs,
+  one colour per run, one panel per task (the app draws the runs picked under the
+  leaderboard);
+- :data:`PRESETS`: each notebook's key experiment as control settings (:class:`Preset`),
+  grouped into comparisons to run side by side; :func:`preset_values` turns one into the
+  controls' values, :func:`preset_table` lists them.
 
 :class:`Playground` only wires these to the shared builders of :mod:`helpers.widgets`.
 Its widgets carry CSS classes (:data:`CSS`) so that the browser test
@@ -28,9 +35,11 @@ from __future__ import annotations
 
 import base64
 import io
+import math
+import re
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from numbers import Real
 from typing import NamedTuple
@@ -85,7 +94,7 @@ class Settings:
     real_window: int = 96
     """Steps (half hours) a model reads on the real series: two days."""
     real_horizon: int = realdata.DAY
-    """Steps it forecasts: the next day, as notebook 07's headline figures."""
+    """Steps it forecasts: the next day, as notebook 08's headline figures."""
     real_stride: int = 2
     """Keep every ``real_stride``-th training window of the real series."""
 
@@ -134,9 +143,9 @@ TASKS: dict[str, Task] = {
     "1-step": Task("the next value of a synthetic series", "val MSE", "naive (last value)"),
     "10-step": Task("the next 10 values of a synthetic series", "val MSE",
                     "naive (last value, repeated)"),
-    "memory": Task("notebook 05's memory task: recall a marked value", "recall",
+    "memory": Task("notebook 06's memory task: recall a marked value", "recall",
                    "always 0", higher_is_better=True),
-    "real series": Task("electricity demand, next day (notebook 07)", "val MAE (MW)",
+    "real series": Task("electricity demand, next day (notebook 08)", "val MAE (MW)",
                         "seasonal naive (last week)"),
 }
 
@@ -325,7 +334,7 @@ def _stack(recurrent: Callable[[int, bool], keras.layers.Layer], *, front=None):
 
 
 def _conv_front(shape: Shape, units: int) -> keras.layers.Layer:
-    # notebook 05: a strided Conv1D halves the sequence before the GRUs. With a target at
+    # notebook 06: a strided Conv1D halves the sequence before the GRUs. With a target at
     # every step (the memory task) the length must stay, so stride 1 and causal padding.
     if shape.sequence_output:
         return keras.layers.Conv1D(units, kernel_size=4, padding="causal", activation="relu")
@@ -341,7 +350,7 @@ def _cell_layer(notebook: str, cell: str):
 
 def _wavenet(*names: str):
     def build(shape: Shape, units: int, layers: int, dropout: float) -> keras.Model:
-        net = _taught("06_wavenet", *names)(shape.n_outputs, rates=(1, 2, 4, 8) * layers,
+        net = _taught("07_wavenet", *names)(shape.n_outputs, rates=(1, 2, 4, 8) * layers,
                                             filters=units, n_inputs=shape.n_inputs)
         inputs = _inputs(shape)
         outputs = net(inputs)  # a forecast at every step
@@ -370,15 +379,15 @@ ARCHITECTURES: dict[str, Arch] = {
     "lstm": Arch("LSTM", _stack(
         lambda u, seq: keras.layers.LSTM(u, return_sequences=seq)), taught_in="05"),
     "peephole": Arch("peephole LSTM", _stack(
-        _cell_layer("05_lstm_gru_conv1d", "PeepholeLSTMCell")), taught_in="05"),
+        _cell_layer("05_lstm_and_gru", "PeepholeLSTMCell")), taught_in="05"),
     "gru": Arch("GRU", _stack(
         lambda u, seq: keras.layers.GRU(u, return_sequences=seq)), taught_in="05"),
     "conv_gru": Arch("Conv1D + GRU", _stack(
         lambda u, seq: keras.layers.GRU(u, return_sequences=seq), front=_conv_front),
-        taught_in="05"),
-    "wavenet": Arch("WaveNet", _wavenet("simple_wavenet"), _CONV, "06"),
+        taught_in="06"),
+    "wavenet": Arch("WaveNet", _wavenet("simple_wavenet"), _CONV, "07"),
     "full_wavenet": Arch("full WaveNet", _wavenet(
-        "gated_activation", "GatedResidualBlock", "full_wavenet"), _CONV, "06"),
+        "gated_activation", "GatedResidualBlock", "full_wavenet"), _CONV, "07"),
 }
 """name -> what the app shows, the builder, the size controls it reads, its notebook.
 
@@ -485,6 +494,35 @@ class TimeLimit(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
+class EpochScore(keras.callbacks.Callback):
+    """After each epoch, the task's metric on the validation set (see :func:`score`).
+
+    Kept in ``scores``, and written into the epoch's logs as ``val_score`` for the
+    callbacks after it (:class:`LiveHistory` records it).
+    """
+
+    def __init__(self, task_data: TaskData) -> None:
+        super().__init__()
+        if not isinstance(task_data, TaskData):
+            raise TypeError(f"task_data must be a TaskData, got {type(task_data).__name__}")
+        self.task_data = task_data
+        self.scores: list[float] = []
+
+    def on_epoch_end(self, epoch, logs=None) -> None:
+        predictions = self.model.predict(self.task_data.X_valid, batch_size=256, verbose=0)
+        self.scores.append(score(self.task_data, predictions))
+        if logs is not None:
+            logs["val_score"] = self.scores[-1]
+
+
+def task_lag(task_data: TaskData) -> int | None:
+    """The lag of a memory task's data (its sequences are ``lag + LEAD`` steps); None for
+    the other tasks."""
+    if not isinstance(task_data, TaskData):
+        raise TypeError(f"task_data must be a TaskData, got {type(task_data).__name__}")
+    return task_data.X_train.shape[1] - memory.LEAD if task_data.task == "memory" else None
+
+
 @dataclass
 class Run:
     """What :func:`run_training` returns: one row of the leaderboard, and its plot data."""
@@ -508,6 +546,8 @@ class Run:
     clip: float = 0.0
     stopped: bool = False
     """True when :attr:`Settings.max_seconds` cut the run short."""
+    lag: int | None = None
+    """The memory task's lag (None for the other tasks)."""
 
 
 def run_training(
@@ -528,7 +568,10 @@ def run_training(
 
     At most ``settings.max_epochs`` epochs and about ``settings.max_seconds`` seconds.
     ``learning_rate`` defaults to ``settings.learning_rate``; ``clip`` > 0 clips the
-    gradients' global norm (Adam's ``global_clipnorm``), 0 leaves them alone.
+    gradients' global norm (Adam's ``global_clipnorm``), 0 leaves them alone. The memory
+    task's model reads sequences as long as ``task_data``'s, whatever
+    ``settings.memory_lag`` says. The run's ``history`` holds each epoch's ``loss``,
+    ``val_loss`` (MSE) and ``val_score`` (the task's metric, see :func:`score`).
     """
     settings = settings or get_settings()
     if not isinstance(task_data, TaskData):
@@ -542,15 +585,18 @@ def run_training(
                                    else learning_rate)
     clip = _in_range("clip", clip, 0, 100)
     training.set_seed(settings.seed if seed is None else seed)
+    lag = task_lag(task_data)
     model = build_model(arch, task=task_data.task, units=units, layers=layers,
-                        dropout=dropout, settings=settings)
+                        dropout=dropout,
+                        settings=settings if lag is None else replace(settings, memory_lag=lag))
     if model.output_shape[1:] != task_data.y_train.shape[1:]:
         raise ValueError(f"{arch} writes {model.output_shape[1:]} but the task's targets are "
                          f"{task_data.y_train.shape[1:]}: settings differ from the data's")
     optimizer = keras.optimizers.Adam(learning_rate=learning_rate,
                                       global_clipnorm=clip or None)
     training.compile_model(model, optimizer=optimizer, jit_compile=False)
-    live, limit = LiveHistory(), TimeLimit(settings.max_seconds)
+    scorer, live = EpochScore(task_data), LiveHistory()
+    limit = TimeLimit(settings.max_seconds)
     start = time.perf_counter()
     # Every run builds a new model, so TensorFlow traces new functions each time and
     # warns about "excessive retracing" from the fifth run on: expected here.
@@ -558,22 +604,25 @@ def run_training(
         model.fit(task_data.X_train, task_data.y_train, epochs=epochs,
                   batch_size=settings.batch_size,
                   validation_data=(task_data.X_valid, task_data.y_valid),
-                  callbacks=[live, limit, *callbacks], verbose=0)
+                  callbacks=[scorer, live, limit, *callbacks], verbose=0)
         seconds = time.perf_counter() - start
         predictions = model.predict(task_data.X_valid, batch_size=256, verbose=0)
+    final = score(task_data, predictions)
     if not live.history:  # stopped inside the first epoch: score what there is
         live.history = {"loss": [], "val_loss": [_mse(predictions, task_data.y_valid)]}
+        scorer.scores = [final]
+    live.history["val_score"] = list(scorer.scores)
     return Run(task=task_data.task, arch=arch, epochs=len(live.history["val_loss"]),
                learning_rate=learning_rate, history=live.history,
-               val_loss=live.history["val_loss"][-1], score=score(task_data, predictions),
+               val_loss=live.history["val_loss"][-1], score=final,
                params=int(model.count_params()), seconds=seconds, prediction=predictions[0],
                units=units, layers=layers, dropout=float(dropout), clip=clip,
-               stopped=limit.stopped)
+               stopped=limit.stopped, lag=lag)
 
 
 # --- leaderboard -----------------------------------------------------------------------
 
-COLUMNS = ("run", "task", "model", "size", "learning rate", "dropout", "clip", "epochs",
+COLUMNS = ("run", "task", "lag", "model", "size", "learning rate", "dropout", "clip", "epochs",
            "params", "metric", "score", "baseline", "book", "seconds")
 
 
@@ -591,7 +640,7 @@ def leaderboard_row(run: Run, number: int, baseline: float | None = None) -> dic
         raise TypeError(f"run must be a Run, got {type(run).__name__}")
     number = _positive_int("number", number)
     used = controls_used(run.arch)
-    return {"run": number, "task": run.task, "model": arch_label(run.arch),
+    return {"run": number, "task": run.task, "lag": run.lag, "model": arch_label(run.arch),
             "size": size_text(run.arch, run.units, run.layers),
             "learning rate": run.learning_rate,
             "dropout": run.dropout if "dropout" in used else None,
@@ -726,17 +775,351 @@ def png_output(png: bytes) -> dict:
                      "text/plain": "<playground figure>"}}
 
 
+# --- several runs' curves, overlaid ---------------------------------------------------
+
+def run_label(run: Run, number: int, *, task: bool = False) -> str:
+    """``"3: GRU 2 x 20, lr 0.01"``: the run's number, model and settings (its lag, and
+    dropout or clipping where used); with ``task``, the task first (``"1-step · 3: ..."``).
+    """
+    if not isinstance(run, Run):
+        raise TypeError(f"run must be a Run, got {type(run).__name__}")
+    number = _positive_int("number", number)
+    size = size_text(run.arch, run.units, run.layers)
+    head = f"{number}: {arch_label(run.arch)}" + ("" if size == "fixed" else f" {size}")
+    details = [f"lr {run.learning_rate:.2g}"]
+    if run.lag is not None:
+        details.insert(0, f"lag {run.lag}")
+    if run.dropout and "dropout" in controls_used(run.arch):
+        details.append(f"dropout {run.dropout:g}")
+    if run.clip:
+        details.append(f"clip {run.clip:g}")
+    text = f"{head}, {', '.join(details)}"
+    return f"{run.task} · {text}" if task else text
+
+
+def score_curve(run: Run) -> list[float]:
+    """The run's validation score after each epoch, in its task's metric.
+
+    ``history["val_score"]`` where :func:`run_training` recorded it; otherwise (a run
+    made elsewhere) the MSE curve of the synthetic tasks, or the final score alone.
+    """
+    if not isinstance(run, Run):
+        raise TypeError(f"run must be a Run, got {type(run).__name__}")
+    if run.history.get("val_score"):
+        return list(run.history["val_score"])
+    if TASKS[run.task].metric == "val MSE" and run.history.get("val_loss"):
+        return list(run.history["val_loss"])
+    return [math.nan] * (run.epochs - 1) + [run.score]
+
+
+def overlay_figure(runs: Mapping[int, Run], baselines: Mapping[int, float] | None = None
+                   ) -> Figure:
+    """The validation curves of ``runs`` (run number -> :class:`Run`), overlaid.
+
+    One panel per task (in :data:`TASKS` order), in that task's metric; one colour per
+    run, labelled by :func:`run_label`. ``baselines`` (run number -> the baseline score
+    of that run's data) adds the task's trivial forecast as a dashed line. A standalone
+    matplotlib Figure (no pyplot), with a hint to pick runs when ``runs`` is empty.
+    """
+    if not isinstance(runs, Mapping):
+        raise TypeError(f"runs must be a mapping of run number -> Run, got "
+                        f"{type(runs).__name__}")
+    for number, run in runs.items():
+        _positive_int("run number", number)
+        if not isinstance(run, Run):
+            raise TypeError(f"runs must map run numbers to Run objects, got "
+                            f"{type(run).__name__} for run {number}")
+    baselines = dict(baselines or {})
+    tasks = [task for task in TASKS if any(run.task == task for run in runs.values())]
+    fig = Figure(figsize=(10, 3.2), dpi=80, layout="constrained")
+    if not tasks:
+        ax = fig.subplots()
+        ax.text(0.5, 0.5, "pick runs in the list above to overlay their learning curves",
+                ha="center", va="center", transform=ax.transAxes, color=plots.FLOOR_COLOR)
+        ax.set(xlabel="epoch", xticks=[], yticks=[])
+        return fig
+    axes = np.atleast_1d(fig.subplots(1, len(tasks)))
+    for ax, task in zip(axes, tasks):
+        mine = {n: r for n, r in sorted(runs.items()) if r.task == task}
+        for number, run in mine.items():
+            i = sorted(runs).index(number)
+            curve = score_curve(run)
+            ax.plot(np.arange(1, len(curve) + 1), curve, marker="o", ms=3,
+                    ls=("-", "--", ":")[i // len(plots.PALETTE) % 3],
+                    color=plots.PALETTE[i % len(plots.PALETTE)], label=run_label(run, number))
+        levels = sorted({round(baselines[n], 6) for n in mine if baselines.get(n) is not None})
+        for j, level in enumerate(levels):
+            ax.axhline(level, color=plots.FLOOR_COLOR, ls="--", lw=1,
+                       label=TASKS[task].baseline if j == 0 else None)
+        metric = TASKS[task].metric
+        values = [v for r in mine.values() for v in score_curve(r) if np.isfinite(v)]
+        if metric == "val MSE" and values and min(values) > 0:
+            ax.set_yscale("log")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        lags = sorted({r.lag for r in mine.values() if r.lag is not None})
+        title = task if not lags else \
+            f"{task} (lag{'s' if len(lags) > 1 else ''} {', '.join(map(str, lags))})"
+        ax.set(xlabel="epoch", ylabel=metric, title=title)
+        ax.legend(fontsize=7)
+    return fig
+
+
+def overlay_png(runs: Mapping[int, Run], baselines: Mapping[int, float] | None = None
+                ) -> bytes:
+    """:func:`overlay_figure` as PNG bytes."""
+    buffer = io.BytesIO()
+    overlay_figure(runs, baselines).savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+# --- presets: each notebook's key experiment -------------------------------------------
+
+SLIDERS = {"lag": (5, 100, 5), "units": (1, 64, 1), "layers": (1, 4, 1),
+           "dropout": (0.0, 0.5, 0.1), "clip": (0.0, 5.0, 0.5)}
+"""(min, max, step) of the app's sliders (the epochs slider's top is
+:attr:`Settings.max_epochs`)."""
+LEARNING_RATE_EXPONENTS = (-4, -1, 0.25)
+"""The learning-rate slider: powers of ten from ``10**-4`` to ``10**-1``, in steps of
+a quarter."""
+
+
+def _on_slider(name: str, value) -> None:
+    low, high, step = SLIDERS[name]
+    if isinstance(value, bool) or not isinstance(value, Real) or not low <= value <= high \
+            or abs(round((value - low) / step) * step + low - value) > 1e-9:
+        raise ValueError(f"{name} must be in [{low}, {high}] in steps of {step} (the app's "
+                         f"slider), got {value!r}")
+
+
+@dataclass(frozen=True)
+class Preset:
+    """One run of a notebook's key experiment, as the app's controls' values.
+
+    Presets that share ``experiment`` form a comparison: the app trains them one after
+    the other and overlays their curves. ``epochs`` None means the most the epochs
+    slider allows (:attr:`Settings.max_epochs`); ``learning_rate`` None, the
+    playground's default (:attr:`Settings.learning_rate`); ``lag`` is set for the memory
+    task only.
+    """
+
+    notebook: str
+    """The notebook it comes from, ``"06"``."""
+    experiment: str
+    model: str
+    """What the run is, in the preset's name (``"LSTM (1 x 20)"``)."""
+    description: str
+    """What it replays and what to look at; it names its notebook."""
+    task: str
+    arch: str
+    units: int = 20
+    layers: int = 2
+    learning_rate: float | None = None
+    dropout: float = 0.0
+    clip: float = 0.0
+    lag: int | None = None
+    epochs: int | None = None
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.notebook, str) and re.fullmatch(r"\d\d", self.notebook)):
+            raise ValueError(f"notebook must be a two-digit str like '06', got "
+                             f"{self.notebook!r}")
+        if f"notebook {self.notebook}" not in self.description:
+            raise ValueError(f"description must name its notebook ('notebook "
+                             f"{self.notebook}'), got {self.description!r}")
+        _task(self.task)
+        _arch(self.arch)
+        for name in ("units", "layers", "dropout", "clip"):
+            _on_slider(name, getattr(self, name))
+        if (self.task == "memory") != (self.lag is not None):
+            raise ValueError(f"lag must be set for the memory task and only for it; got "
+                             f"lag={self.lag!r} for task {self.task!r}")
+        if self.lag is not None:
+            _on_slider("lag", self.lag)
+        if self.learning_rate is not None:
+            low, high, step = LEARNING_RATE_EXPONENTS
+            exponent = math.log10(_learning_rate(self.learning_rate))
+            if not low <= exponent <= high or abs(exponent / step - round(exponent / step)) \
+                    > 1e-6:
+                raise ValueError(f"learning_rate must be 10**e for e in [{low}, {high}] in "
+                                 f"steps of {step} (the app's slider), got "
+                                 f"{self.learning_rate!r}")
+        if self.epochs is not None:
+            _positive_int("epochs", self.epochs)
+
+    @property
+    def name(self) -> str:
+        """What the presets' drop-down shows: ``"06 · memory task, lag 50: LSTM (1 x 20)"``."""
+        return f"{self.notebook} · {self.experiment}: {self.model}"
+
+
+def _presets(*presets: Preset) -> dict[str, Preset]:
+    named = {p.name: p for p in presets}
+    if len(named) != len(presets):
+        raise ValueError("preset names must be unique")
+    return named
+
+
+_ONE = "one step ahead"
+_TEN = "ten steps at once"
+_LR = "learning rate 0.1"
+_GATED = "gated cells, ten steps"
+_CONV = "a Conv1D front end, ten steps"
+_MEMORY = "memory task, lag 50"
+_WAVENET = "WaveNet, ten steps"
+_REACH = "WaveNet on the memory task, lag 50"
+_REAL = "the real series, next day"
+
+PRESETS: dict[str, Preset] = _presets(
+    Preset("01", _ONE, "linear model",
+           "From notebook 01: the linear model, the baseline every network must beat "
+           "(the leaderboard's book column has the book's figure).",
+           "1-step", "linear"),
+    Preset("02", _ONE, "SimpleRNN (one neuron)",
+           "From notebook 02: the book's smallest RNN, a single recurrent neuron. "
+           "Overlay it on the linear model's curve.",
+           "1-step", "simple_rnn"),
+    Preset("02", _ONE, "deep RNN (2 x 20)",
+           "From notebook 02: two SimpleRNN layers of 20 units and a Dense output.",
+           "1-step", "deep_rnn"),
+    Preset("03", _TEN, "linear model",
+           "From notebook 03: a linear model writing all ten values at once.",
+           "10-step", "linear"),
+    Preset("03", _TEN, "deep RNN (2 x 20)",
+           "From notebook 03: the sequence-to-vector RNN, two SimpleRNN layers and a "
+           "Dense(10) output. (The playground trains sequence-to-vector models only; "
+           "notebook 03 also trains sequence-to-sequence.)",
+           "10-step", "deep_rnn"),
+    Preset("04", _LR, "deep RNN",
+           "After notebook 04: the deep RNN with steps ten times the playground's "
+           "default. (Notebook 04's failing network, ReLU on 200 steps, is not in the "
+           "playground.) How steady is its curve?",
+           "1-step", "deep_rnn", learning_rate=0.1),
+    Preset("04", _LR, "deep RNN, clip norm 1",
+           "After notebook 04: the same run with its gradients clipped to a global norm "
+           "of 1, one of notebook 04's remedies.",
+           "1-step", "deep_rnn", learning_rate=0.1, clip=1.0),
+    Preset("04", _LR, "LN SimpleRNN",
+           "After notebook 04: notebook 04's layer-normalized cell in place of "
+           "SimpleRNN, at the same learning rate.",
+           "1-step", "ln_rnn", learning_rate=0.1),
+    Preset("05", _GATED, "LSTM (2 x 20)",
+           "From notebook 05: two LSTM layers of 20 units. Notebook 05 finds LSTM, "
+           "peephole LSTM and GRU within seed-to-seed spread: a tie.",
+           "10-step", "lstm"),
+    Preset("05", _GATED, "peephole LSTM (2 x 20)",
+           "From notebook 05: its custom peephole cell, run by keras.layers.RNN "
+           "(slower: no fused kernel).",
+           "10-step", "peephole"),
+    Preset("05", _GATED, "GRU (2 x 20)",
+           "From notebook 05: two GRU layers: three sets of weights per unit where the "
+           "LSTM has four (see the params column).",
+           "10-step", "gru"),
+    Preset("06", _CONV, "GRU (2 x 20)",
+           "From notebook 06: the GRUs alone, to compare with the same GRUs behind a "
+           "strided Conv1D.",
+           "10-step", "gru"),
+    Preset("06", _CONV, "Conv1D + GRU (2 x 20)",
+           "From notebook 06: a Conv1D with stride 2 halves the sequence before the "
+           "GRUs.",
+           "10-step", "conv_gru"),
+    Preset("06", _MEMORY, "SimpleRNN (1 x 20)",
+           "From notebook 06: recall a value seen 50 steps earlier, with one SimpleRNN "
+           "layer of 20 units (the 'deep RNN' model with one layer). A recall near 1 is "
+           "perfect, near 0 is no better than answering 0.",
+           "memory", "deep_rnn", layers=1, lag=50),
+    Preset("06", _MEMORY, "LSTM (1 x 20)",
+           "From notebook 06: the same task with one LSTM layer of 20 units. Overlay it "
+           "on the SimpleRNN's curve.",
+           "memory", "lstm", layers=1, lag=50),
+    Preset("06", _MEMORY, "GRU (1 x 20)",
+           "From notebook 06: one GRU layer of 20 units on the same task.",
+           "memory", "gru", layers=1, lag=50),
+    Preset("07", _WAVENET, "WaveNet (2 runs x 20)",
+           "From notebook 07: the book's simplified WaveNet, two runs of dilation rates "
+           "1, 2, 4, 8 with 20 filters.",
+           "10-step", "wavenet"),
+    Preset("07", _WAVENET, "full WaveNet (2 runs x 20)",
+           "From notebook 07: gated activations, residual and skip connections.",
+           "10-step", "full_wavenet"),
+    Preset("07", _REACH, "WaveNet (2 runs x 20)",
+           "From notebook 07: two runs of rates 1-8 see the last 31 steps, too few to "
+           "reach a value 50 steps back.",
+           "memory", "wavenet", lag=50),
+    Preset("07", _REACH, "WaveNet (4 runs x 20)",
+           "From notebook 07: four runs of rates 1-8 see the last 61 steps, enough to "
+           "reach a value 50 steps back.",
+           "memory", "wavenet", layers=4, lag=50),
+    Preset("08", _REAL, "linear model",
+           "From notebook 08: two days of demand in, the next day out, by a linear "
+           "model. The baseline is last week's values (seasonal naive).",
+           "real series", "linear"),
+    Preset("08", _REAL, "GRU (2 x 32)",
+           "From notebook 08: two GRU layers of 32 units on the same windows.",
+           "real series", "gru", units=32),
+)
+"""Each notebook's key experiment, by preset name (see :class:`Preset`), in notebook order.
+Picking one in the app sets the controls; "Train the comparison" trains every preset
+of its experiment and overlays them. Training stays within the playground's bounds."""
+
+
+def experiment_presets(name: str) -> list[str]:
+    """The names of the presets in the same comparison as preset ``name`` (in order)."""
+    if name not in PRESETS:
+        raise ValueError(f"preset must be one of {list(PRESETS)}, got {name!r}")
+    key = PRESETS[name].experiment
+    return [other for other, preset in PRESETS.items() if preset.experiment == key]
+
+
+def preset_values(name: str, settings: Settings | None = None) -> dict:
+    """The app's control values for preset ``name`` (keys of :attr:`Playground.controls`;
+    ``arch`` as its label, ``lag`` only for the memory task)."""
+    if name not in PRESETS:
+        raise ValueError(f"preset must be one of {list(PRESETS)}, got {name!r}")
+    p, s = PRESETS[name], settings or get_settings()
+    values = {"task": p.task, "arch": arch_label(p.arch), "units": p.units,
+              "layers": p.layers,
+              "learning_rate": s.learning_rate if p.learning_rate is None else p.learning_rate,
+              "epochs": s.max_epochs if p.epochs is None else min(p.epochs, s.max_epochs),
+              "dropout": p.dropout, "clip": p.clip}
+    if p.lag is not None:
+        values["lag"] = p.lag
+    return values
+
+
+def preset_table() -> pd.DataFrame:
+    """The presets as a table indexed by notebook and comparison: task (and lag), model,
+    and what they change from the playground's defaults."""
+    rows = []
+    for p in PRESETS.values():
+        changes = [f"learning rate {p.learning_rate:g}" if p.learning_rate else "",
+                   f"clip {p.clip:g}" if p.clip else "",
+                   f"dropout {p.dropout:g}" if p.dropout else ""]
+        rows.append({"notebook": p.notebook, "comparison": p.experiment,
+                     "task": p.task if p.lag is None else f"{p.task} (lag {p.lag})",
+                     "model": p.model, "changed": ", ".join(c for c in changes if c) or "—"})
+    return pd.DataFrame(rows).set_index(["notebook", "comparison"])
+
+
 # --- the app ---------------------------------------------------------------------------
 
 TABLE_STYLE = (".pg-table {border-collapse: collapse} "
                ".pg-table th, .pg-table td {padding: 2px 10px; text-align: right} "
                ".pg-table tbody tr:nth-child(odd) {background: #f3f6fa}")
 
-CSS = {"task": "pg-task", "arch": "pg-arch", "units": "pg-units", "layers": "pg-layers",
+CSS = {"preset": "pg-preset", "train_preset": "pg-train-preset",
+       "preset_note": "pg-preset-note", "task": "pg-task", "lag": "pg-lag",
+       "arch": "pg-arch", "units": "pg-units", "layers": "pg-layers",
        "learning_rate": "pg-lr", "epochs": "pg-epochs", "dropout": "pg-dropout",
        "clip": "pg-clip", "train": "pg-train", "status": "pg-status", "plot": "pg-plot",
-       "leaderboard": "pg-leaderboard"}
+       "leaderboard": "pg-leaderboard", "picker": "pg-runs", "overlay": "pg-overlay"}
 """CSS classes on the app's widgets (the browser test finds them by these)."""
+
+NO_PRESET = "(none: set the controls yourself)"
+"""The presets' drop-down entry for "no preset"."""
+PRESET_HINT = ("A <b>preset</b> sets the controls to one run of a notebook's key "
+               "experiment; press <b>Train</b> to run it, or <b>Train the comparison</b> "
+               "to run every model of that experiment and overlay their curves below the "
+               "leaderboard.")
 
 
 def status_text(run: Run, number: int, baseline: float) -> str:
@@ -746,108 +1129,286 @@ def status_text(run: Run, number: int, baseline: float) -> str:
     versus = f", book {book:g}" if book is not None else ""
     cut = f" (stopped by the {run.seconds:.0f} s limit after {run.epochs} epochs)" \
         if run.stopped else ""
-    return (f"done: run {number}, {arch_label(run.arch)} on {run.task}: {metric} "
+    task = run.task if run.lag is None else f"{run.task} (lag {run.lag})"
+    return (f"done: run {number}, {arch_label(run.arch)} on {task}: {metric} "
             f"{_score_text(run.score, metric)} (baseline {_score_text(baseline, metric)}"
             f"{versus}) in {run.seconds:.1f} s{cut}")
+
+
+def comparison_text(runs: Mapping[int, Run]) -> str:
+    """The status line after a comparison: each run's number, model and score."""
+    if not isinstance(runs, Mapping) or not runs:
+        raise ValueError("runs must be a non-empty mapping of run number -> Run")
+    parts = [f"run {n} {arch_label(r.arch)} {_score_text(r.score, TASKS[r.task].metric)}"
+             for n, r in runs.items()]
+    metric = TASKS[next(iter(runs.values())).task].metric
+    return f"done: {', '.join(parts)} ({metric}); their curves are overlaid below"
+
+
+def preset_note(name: str) -> str:
+    """The HTML under the presets' drop-down: what preset ``name`` replays, and its
+    comparison (:data:`PRESET_HINT` for :data:`NO_PRESET`)."""
+    if name == NO_PRESET:
+        return PRESET_HINT
+    if name not in PRESETS:
+        raise ValueError(f"preset must be one of {[NO_PRESET, *PRESETS]}, got {name!r}")
+    p = PRESETS[name]
+    others = [PRESETS[n].model for n in experiment_presets(name)]
+    return (f"<b>{p.description}</b> The comparison <i>{p.experiment}</i> trains "
+            f"{len(others)} runs: {', '.join(others)}.")
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, float) or isinstance(b, float):
+        return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
+    return a == b
 
 
 class Playground:
     """The playground's widgets, wired to the functions above.
 
-    ``view`` is the widget to display. ``train()`` is what the Train button does (tests
-    call it directly); ``rows`` holds one leaderboard row per finished run, and
-    :meth:`add` puts a run made elsewhere (with :func:`run_training`) on the board.
+    ``view`` is the widget to display. ``train()`` is what the Train button does and
+    ``train_comparison()`` what "Train the comparison" does (tests call them directly);
+    ``apply_preset(name)`` is what picking a preset does. ``rows`` holds one leaderboard
+    row per finished run and ``runs`` the runs by number; :meth:`add` puts a run made
+    elsewhere (with :func:`run_training`) on the board, and :meth:`select` picks the runs
+    whose curves the overlay draws (a new run joins the picked ones).
     """
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or get_settings()
         s = self.settings
+        lag_low, lag_high, lag_step = SLIDERS["lag"]
         self.controls = {
             "task": widgets.dropdown("task", list(TASKS)),
+            "lag": widgets.int_slider("memory lag", lag_low, max(lag_high, s.memory_lag),
+                                      s.memory_lag, lag_step),
             "arch": widgets.dropdown("model", [a.label for a in ARCHITECTURES.values()]),
-            "units": widgets.int_slider("units", 1, 64, 20),
-            "layers": widgets.int_slider("layers", 1, 4, 2),
-            "learning_rate": widgets.log_slider("learning rate", -4, -1, s.learning_rate),
+            "units": widgets.int_slider("units", *SLIDERS["units"][:2], 20),
+            "layers": widgets.int_slider("layers", *SLIDERS["layers"][:2], 2),
+            "learning_rate": widgets.log_slider("learning rate", *LEARNING_RATE_EXPONENTS[:2],
+                                                s.learning_rate, LEARNING_RATE_EXPONENTS[2]),
             "epochs": widgets.int_slider("epochs", 1, s.max_epochs, s.epochs),
-            "dropout": widgets.float_slider("dropout", 0.0, 0.5, 0.0, 0.1),
-            "clip": widgets.float_slider("clip norm (0: off)", 0.0, 5.0, 0.0, 0.5),
+            "dropout": widgets.float_slider("dropout", *SLIDERS["dropout"][:2], 0.0,
+                                            SLIDERS["dropout"][2]),
+            "clip": widgets.float_slider("clip norm (0: off)", *SLIDERS["clip"][:2], 0.0,
+                                         SLIDERS["clip"][2]),
         }
+        self.preset = widgets.dropdown("preset", [NO_PRESET, *PRESETS])
+        self.preset.layout.width = "480px"
+        self.preset_button = widgets.train_button("Train the comparison")
+        self.preset_button.layout.width = "auto"
+        self.preset_button.disabled = True
+        self.preset_note = widgets.html_block(PRESET_HINT)
         self.button = widgets.train_button()
         self.status = widgets.status_line("choose a task and a model, then press Train")
         self.plot = widgets.output_area()
         self.board = widgets.html_block(leaderboard_html([]))
-        for name, widget in {**self.controls, "train": self.button, "status": self.status,
-                             "plot": self.plot, "leaderboard": self.board}.items():
+        self.picker = widgets.multi_select("runs to overlay", [], rows=6)
+        self.overlay = widgets.output_area()
+        for name, widget in {**self.controls, "preset": self.preset,
+                             "train_preset": self.preset_button,
+                             "preset_note": self.preset_note, "train": self.button,
+                             "status": self.status, "plot": self.plot,
+                             "leaderboard": self.board, "picker": self.picker,
+                             "overlay": self.overlay}.items():
             widget.add_class(CSS[name])
         self.rows: list[dict] = []
-        self._data: dict[str, TaskData] = {}
+        self.runs: dict[int, Run] = {}
+        self._baselines: dict[int, float] = {}
+        self._data: dict[tuple[str, int | None], TaskData] = {}
+        self._applying = self._quiet = False
         self.button.on_click(lambda _: self.train())
+        self.preset_button.on_click(lambda _: self.train_comparison())
+        self.preset.observe(lambda change: self._on_preset(change["new"]), names="value")
         self.controls["arch"].observe(lambda _: self._grey_out(), names="value")
-        self.controls["task"].observe(lambda _: self._show(None), names="value")
+        self.controls["task"].observe(lambda _: (self._grey_out(), self._show(None)),
+                                      names="value")
+        self.controls["lag"].observe(lambda _: self._show(None) if self.task == "memory"
+                                     else None, names="value")
+        for control in self.controls.values():
+            control.observe(lambda _: self._leave_preset(), names="value")
+        self.picker.observe(lambda _: self._draw_overlay(), names="value")
         self._grey_out()
         self._show(None)
-        self.view = widgets.layout(
-            self.controls, self.button, self.status, self.plot,
-            widgets.html_block(f"<style>{TABLE_STYLE}</style><h3>Leaderboard</h3>"),
-            self.board)
+        self._draw_overlay()
+        self.view = widgets.column(
+            widgets.row(self.preset, self.preset_button), self.preset_note,
+            widgets.layout(
+                self.controls, self.button, self.status, self.plot,
+                widgets.html_block(f"<style>{TABLE_STYLE}</style><h3>Leaderboard</h3>"),
+                self.board,
+                widgets.html_block("<h3>Learning curves, overlaid</h3>Pick runs in the "
+                                   "list (ctrl- or shift-click for several): their "
+                                   "validation scores, epoch by epoch, in each task's "
+                                   "metric."),
+                self.picker, self.overlay))
 
-    def task_data(self, task: str) -> TaskData:
-        if task not in self._data:
-            self._data[task] = load_task(task, self.settings)
-        return self._data[task]
+    # --- data and drawing
+
+    @property
+    def task(self) -> str:
+        return self.controls["task"].value
 
     @property
     def arch(self) -> str:
         return arch_from_label(self.controls["arch"].value)
 
+    @property
+    def lag(self) -> int | None:
+        """The memory lag the controls say, when the memory task is chosen."""
+        return self.controls["lag"].value if self.task == "memory" else None
+
+    def task_data(self, task: str, lag: int | None = None) -> TaskData:
+        """``task``'s data at the playground's sizes (the memory task at ``lag``, by
+        default :attr:`Settings.memory_lag`), loaded once."""
+        _task(task)
+        lag = (lag or self.settings.memory_lag) if task == "memory" else None
+        if (task, lag) not in self._data:
+            settings = self.settings if lag is None else replace(self.settings,
+                                                                  memory_lag=lag)
+            self._data[task, lag] = load_task(task, settings)
+        return self._data[task, lag]
+
     def _grey_out(self) -> None:
         used = controls_used(self.arch)
         for name in SIZE_CONTROLS:
             self.controls[name].disabled = name not in used
+        self.controls["lag"].disabled = self.task != "memory"
 
     def _show(self, history, *, epochs: int | None = None, arch: str | None = None,
               prediction=None) -> None:
-        task = self.controls["task"].value
-        png = figure_png(history, self.task_data(task),
+        task = self.task
+        png = figure_png(history, self.task_data(task, self.lag),
                          epochs=epochs or self.settings.max_epochs, prediction=prediction,
                          label=arch_label(arch) if arch else "",
                          book=book_figure(task, arch) if arch else None)
         self.plot.outputs = (png_output(png),)
 
+    def _draw_overlay(self) -> None:
+        if self._quiet:
+            return
+        picked = {n: self.runs[n] for n in self.picker.value}
+        self.overlay.outputs = (png_output(overlay_png(picked, self._baselines)),)
+
+    # --- presets
+
+    def apply_preset(self, name: str) -> dict:
+        """Set the controls to preset ``name`` (what picking it does); return the values."""
+        if name not in PRESETS:
+            raise ValueError(f"preset must be one of {list(PRESETS)}, got {name!r}")
+        if self.preset.value != name:
+            self.preset.value = name  # its observer sets the controls
+        else:
+            self._on_preset(name)
+        return preset_values(name, self.settings)
+
+    def _on_preset(self, name: str) -> None:
+        self.preset_note.value = preset_note(name)
+        self.preset_button.disabled = name == NO_PRESET
+        if name == NO_PRESET:
+            return
+        values = preset_values(name, self.settings)
+        self._applying = True
+        try:  # the lag before the task: the memory data is loaded at the preset's lag
+            for key in ("lag", "arch", "units", "layers", "learning_rate", "epochs",
+                        "dropout", "clip", "task"):
+                if key in values:
+                    self.controls[key].value = values[key]
+        finally:
+            self._applying = False
+
+    def _leave_preset(self) -> None:
+        """A control moved away from the chosen preset's value: no preset is chosen."""
+        name = self.preset.value
+        if self._applying or name == NO_PRESET:
+            return
+        values = preset_values(name, self.settings)
+        if not all(_same(self.controls[key].value, value) for key, value in values.items()):
+            self.preset.value = NO_PRESET
+
+    # --- runs
+
     def add(self, run: Run) -> dict:
-        """Put ``run`` on the leaderboard; return its row."""
-        row = leaderboard_row(run, len(self.rows) + 1, self.task_data(run.task).baseline)
+        """Put ``run`` on the leaderboard and among the overlaid runs; return its row."""
+        number = len(self.rows) + 1
+        baseline = self.task_data(run.task, run.lag).baseline
+        row = leaderboard_row(run, number, baseline)
         self.rows.append(row)
+        self.runs[number] = run
+        self._baselines[number] = baseline
         self.board.value = leaderboard_html(self.rows)
+        self.select([*self.picker.value, number], _refresh=True)
         return row
+
+    def select(self, numbers: Sequence[int], *, _refresh: bool = False) -> None:
+        """Overlay the curves of the runs ``numbers`` (and only those)."""
+        numbers = tuple(dict.fromkeys(numbers))
+        unknown = [n for n in numbers if n not in self.runs]
+        if unknown:
+            raise ValueError(f"numbers must be runs on the leaderboard "
+                             f"{sorted(self.runs)}, got {unknown}")
+        self._quiet = True
+        try:
+            if _refresh:
+                self.picker.options = [(run_label(r, n, task=True), n)
+                                       for n, r in self.runs.items()]
+            self.picker.value = numbers
+        finally:
+            self._quiet = False
+        self._draw_overlay()
 
     def train(self) -> Run:
         """Train the chosen model, drawing each epoch; add a leaderboard row."""
         values = {name: control.value for name, control in self.controls.items()}
-        task, arch, epochs = values["task"], self.arch, values["epochs"]
+        task, arch, epochs, lag = values["task"], self.arch, values["epochs"], self.lag
         label = arch_label(arch)
+        metric = TASKS[task].metric
 
         def on_epoch(history, done):
             shown = "  ".join(f"{k} {history[k][-1]:.4f}" for k in ("loss", "val_loss")
                               if k in history)
+            if "val_score" in history:
+                shown += f"  {metric} {_score_text(history['val_score'][-1], metric)}"
             self.status.value = f"training {label}: epoch {done}/{epochs}  {shown}"
             self._show(history, epochs=epochs, arch=arch)
 
         self.button.disabled = True
-        self.status.value = f"training {label} on the {task} task ..."
+        where = task if lag is None else f"{task} (lag {lag})"
+        self.status.value = f"training {label} on the {where} task ..."
         try:
+            task_data = self.task_data(task, lag)
             run = run_training(
-                self.task_data(task), arch, epochs, settings=self.settings,
+                task_data, arch, epochs, settings=self.settings,
                 learning_rate=values["learning_rate"], units=values["units"],
                 layers=values["layers"], dropout=values["dropout"], clip=values["clip"],
                 callbacks=[LiveHistory(on_epoch)])
             self._show(run.history, epochs=epochs, arch=arch, prediction=run.prediction)
             self.add(run)
-            self.status.value = status_text(run, len(self.rows),
-                                            self.task_data(task).baseline)
+            self.status.value = status_text(run, len(self.rows), task_data.baseline)
             return run
         except Exception as error:
             self.status.value = f"failed: {type(error).__name__}: {error}"
             raise
         finally:
             self.button.disabled = False
+
+    def train_comparison(self) -> dict[int, Run]:
+        """Train every preset of the chosen preset's comparison, one after the other, and
+        overlay exactly those runs; return them by run number."""
+        name = self.preset.value
+        if name == NO_PRESET:
+            self.status.value = "pick a preset first: its comparison is what trains"
+            return {}
+        self.preset_button.disabled = True
+        trained: dict[int, Run] = {}
+        try:
+            for other in experiment_presets(name):
+                self.apply_preset(other)
+                run = self.train()
+                trained[len(self.rows)] = run
+        finally:
+            self.preset_button.disabled = self.preset.value == NO_PRESET
+        self.select(list(trained))
+        self.status.value = comparison_text(trained)
+        return trained

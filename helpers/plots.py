@@ -301,3 +301,68 @@ def plot_leaderboard(board, *, floor: float | None = None, limits=None) -> plt.F
     axes[-1, 0].set_xlabel("validation MSE (log scale)")
     fig.tight_layout()
     return fig
+
+
+def plot_connectivity(profiles: Mapping[str, np.ndarray], k: int, *,
+                      ax: plt.Axes | None = None, floor: float = 1e-3) -> plt.Axes:
+    """A heat map of how strongly each model's answer depends on each earlier value.
+
+    ``profiles`` maps a model name to the array ``helpers.memory.connectivity`` returns
+    for lag ``k``: entry ``j`` for the value read ``j`` steps before the answer. One row
+    per model, time running left to right up to the answer step, each row divided by its
+    largest entry and shown on a log scale down to ``floor``; a dashed line marks the
+    marked value, ``k`` steps back.
+    """
+    if not isinstance(profiles, Mapping) or not profiles:
+        raise ValueError("profiles must be a non-empty mapping of model name -> array")
+    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
+        raise ValueError(f"k must be a positive int, got {k!r}")
+    rows = []
+    for name, values in profiles.items():
+        values = np.asarray(values, dtype=float)
+        if values.ndim != 1 or len(values) <= k:
+            raise ValueError(f"profiles[{name!r}] must be 1D and reach {k} steps back, "
+                             f"got shape {values.shape}")
+        peak = np.nanmax(values)
+        rows.append(values[::-1] / peak if peak > 0 else np.zeros_like(values))
+    width = min(len(r) for r in rows)
+    image = np.stack([r[-width:] for r in rows])  # aligned on the answer step
+    if ax is None:
+        _, ax = plt.subplots(figsize=(10, 0.55 * len(rows) + 1.4))
+    shown = ax.imshow(np.clip(image, floor, 1), aspect="auto", cmap="magma",
+                      norm=mpl.colors.LogNorm(vmin=floor, vmax=1), interpolation="nearest",
+                      extent=(-width + 0.5, 0.5, len(rows) - 0.5, -0.5))
+    ax.axvline(-k, color="white", ls="--", lw=1.2)
+    ax.set_yticks(range(len(rows)), list(profiles))
+    ax.set(xlabel="steps before the answer (0: the answer step; dashed: the marked value)",
+           title=f"|gradient of the answer at lag {k} w.r.t. each value read|, "
+                 "each row divided by its maximum")
+    ax.grid(False)
+    ax.figure.colorbar(shown, ax=ax, pad=0.01)
+    return ax
+
+
+def plot_recall(scores: Mapping[str, Mapping[int, float]], *, solved: float = 0.9,
+                ax: plt.Axes | None = None, title: str = "how far back each model remembers"
+                ) -> plt.Axes:
+    """Recall score against lag, one line per model (``scores[model][lag]``), on a log
+    axis of lags, with the ``solved`` threshold and the score of always answering 0."""
+    if not isinstance(scores, Mapping) or not scores:
+        raise ValueError("scores must be a non-empty mapping of model -> {lag: score}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 3.5))
+    lags = sorted(next(iter(scores.values())))
+    for i, (name, by_lag) in enumerate(scores.items()):
+        if sorted(by_lag) != lags:
+            raise ValueError(f"scores[{name!r}] must score the lags {lags}")
+        ax.plot(lags, [by_lag[k] for k in lags], "o-", color=PALETTE[i % len(PALETTE)],
+                label=name)
+    ax.axhline(solved, color=FLOOR_COLOR, ls="--", lw=1, label="recalled")
+    ax.axhline(0, color=FLOOR_COLOR, ls=":", lw=1, label="answering 0")
+    ax.set_xscale("log")
+    ax.minorticks_off()
+    ax.set_xticks(lags, [str(k) for k in lags])
+    ax.set(xlabel="lag $k$ (steps between the marked value and the answer)",
+           ylabel="recall (share of variance)", ylim=(-0.15, 1.05), title=title)
+    ax.legend(loc="lower left", fontsize=8)
+    return ax

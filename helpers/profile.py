@@ -36,7 +36,7 @@ class Profile:
     epochs: int
     """Epochs for the book's models (the book trains for 20)."""
     heavy_epochs: int = 20
-    """Epochs for the costlier models of notebooks 05 and 06 (sequence-to-sequence models,
+    """Epochs for the costlier models of notebooks 05 to 07 (sequence-to-sequence models,
     gated cells, convolutions, custom cells run as a Python loop): the book's 20 in the full
     profile, fewer in quick, where each epoch of those models costs up to three or four
     of a one-output SimpleRNN's."""

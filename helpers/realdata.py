@@ -1,17 +1,19 @@
-"""A real series for notebook 07: half-hourly electricity demand, and what forecasts it.
+"""A real series for notebook 08: half-hourly electricity demand, and what forecasts it.
 
 The data is the ``taylor`` series that pmdarima ships (nothing is downloaded): the
 electricity demand of England and Wales, in megawatts, every half hour from Monday
 5 June to Sunday 27 August 2000, 4,032 values (12 weeks). J. W. Taylor used it to
 introduce double seasonal exponential smoothing (J. Oper. Res. Soc. 54, 2003).
 
-Conventions used throughout (and by notebook 07):
+Conventions used throughout (and by notebook 08):
 
 - ``y`` is the series in MW; an **origin** ``t`` is the index of the first value to
   forecast, so a forecaster may read ``y[:t]`` and predicts ``y[t:t + horizon]``.
 - ``d`` is the week-over-week change ``d[t] = y[t] - y[t - WEEK]`` (NaN for the first
   week). Forecasting ``d`` and adding back last week's value is how every model here
   forecasts ``y``: :func:`undifference`.
+- covariates, such as :func:`calendar_features`, are extra input channels with one row
+  per value of ``y``, given to the networks raw (neither differenced nor standardised).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ SPLIT_WEEKS = (8, 2, 2)
 
 @dataclass(frozen=True)
 class Settings:
-    """What notebook 07 trains, per run profile."""
+    """What notebook 08 trains, per run profile."""
 
     n_steps: int = 96
     """Input window: two days of week-over-week changes."""
@@ -249,30 +251,67 @@ class Scaler:
         return f"Scaler(mean={self.mean:.1f}, std={self.std:.1f})"
 
 
+CALENDAR = ("day sin", "day cos", "week sin", "week cos")
+"""The columns of :func:`calendar_features`."""
+
+
+def calendar_features(times) -> pd.DataFrame:
+    """Time of day and day of week as sine/cosine pairs: one row per time stamp.
+
+    The day's phase is the time since midnight over 24 hours, the week's the time since
+    Monday 00:00 over 7 days; each phase ``f`` becomes ``(sin 2 pi f, cos 2 pi f)``, a
+    point on a circle, so 23:30 lies next to 00:00 and Sunday night next to Monday
+    morning. Columns :data:`CALENDAR`, values in [-1, 1]. They depend on the time stamps
+    only, so they are known for any future time.
+    """
+    if not isinstance(times, pd.DatetimeIndex):
+        raise TypeError(f"times must be a pandas DatetimeIndex, got {type(times).__name__}")
+    if len(times) == 0:
+        raise ValueError("times must not be empty")
+    seconds = (times.hour * 3600 + times.minute * 60 + times.second).to_numpy("float64")
+    day = 2 * np.pi * seconds / 86400
+    week = 2 * np.pi * (times.day_of_week.to_numpy("float64") + seconds / 86400) / 7
+    columns = (np.sin(day), np.cos(day), np.sin(week), np.cos(week))
+    return pd.DataFrame(dict(zip(CALENDAR, columns)), index=times)
+
+
 def windows(values, n_steps: int, horizon: int, *, start: int, end: int,
             batch_size: int = 32, shuffle: bool = False, seed: int | None = None,
-            stride: int = 1):
+            stride: int = 1, covariates=None):
     """A ``tf.data`` set of (input window, next ``horizon`` values) pairs.
 
     Targets start at every origin of ``origins(start, end, horizon)``, in that order
     unless ``shuffle``; each input is the ``n_steps`` values before its origin (they may
     reach back before ``start``); with ``stride`` only every ``stride``-th origin.
-    Inputs have shape ``(n_steps, 1)``. Built with
-    :func:`keras.utils.timeseries_dataset_from_array` on windows of ``n_steps + horizon``.
+    Inputs have shape ``(n_steps, 1)``; with ``covariates`` (an array of shape
+    ``(len(values), k)``, row ``t`` belonging to ``values[t]``) they have ``1 + k``
+    channels: the value and the covariates of the same step. Targets hold values only.
+    Built with :func:`keras.utils.timeseries_dataset_from_array` on windows of
+    ``n_steps + horizon``.
     """
     values = np.asarray(values, dtype="float32")
+    if values.ndim != 1:
+        raise ValueError(f"values must be a 1-D series, got shape {values.shape}")
+    columns = values[:, None]
+    if covariates is not None:
+        covariates = np.asarray(covariates, dtype="float32")
+        if covariates.ndim != 2 or len(covariates) != len(values):
+            raise ValueError(f"covariates must have shape (len(values), k) = "
+                             f"({len(values)}, k), got {covariates.shape}")
+        columns = np.concatenate([columns, covariates], axis=1)
     n_steps, horizon = _int("n_steps", n_steps), _int("horizon", horizon)
     origins(start, end, horizon)  # checks the range
     if start < n_steps or end > len(values):
         raise ValueError(f"need start >= n_steps ({n_steps}) and end <= {len(values)}, got "
                          f"start={start}, end={end}")
-    segment = values[start - n_steps:end]
+    segment = columns[start - n_steps:end]
     if np.isnan(segment).any():
-        raise ValueError("values contain NaN inside the windows (start too early?)")
+        raise ValueError("values or covariates contain NaN inside the windows (start too "
+                         "early?)")
     dataset = keras.utils.timeseries_dataset_from_array(
         segment, None, sequence_length=n_steps + horizon, batch_size=batch_size,
         shuffle=shuffle, seed=seed, sequence_stride=_int("stride", stride))
-    return dataset.map(lambda w: (w[:, :n_steps, None], w[:, n_steps:]))
+    return dataset.map(lambda w: (w[:, :n_steps], w[:, n_steps:, 0]))
 
 
 MODELS = ("linear", "deep_rnn", "lstm", "gru", "conv_gru", "wavenet")
@@ -286,18 +325,20 @@ LABELS = {
 }
 
 
-def build_model(kind: str, n_steps: int, horizon: int, *, units: int = 32) -> keras.Model:
+def build_model(kind: str, n_steps: int, horizon: int, *, units: int = 32,
+                channels: int = 1) -> keras.Model:
     """One of the course's architectures, reading ``n_steps`` values, writing ``horizon``.
 
     Each ends in ``Dense(horizon)``: a sequence-to-vector forecaster of the whole next
-    stretch (notebook 03's direct approach).
+    stretch (notebook 03's direct approach). ``channels``: inputs per step (1 + the
+    number of covariates).
     """
     if kind not in MODELS:
         raise ValueError(f"kind must be one of {MODELS}, got {kind!r}")
     n_steps, horizon, units = _int("n_steps", n_steps), _int("horizon", horizon), \
         _int("units", units)
     layers = keras.layers
-    inputs = keras.Input(shape=(n_steps, 1))
+    inputs = keras.Input(shape=(n_steps, _int("channels", channels)))
     if kind == "linear":
         x = layers.Flatten()(inputs)
     elif kind == "deep_rnn":
@@ -374,14 +415,15 @@ class Fit:
 def fit_forecaster(kind: str, demand: Demand, *, n_steps: int, horizon: int, epochs: int,
                    patience: int | None = None, batch_size: int = 32,
                    learning_rate: float = 1e-3, stride: int = 1, callbacks=(),
-                   seed: int | None = None) -> Fit:
+                   seed: int | None = None, covariates=None) -> Fit:
     """Train :func:`build_model` ``(kind)`` on the week-over-week changes; forecast the test weeks.
 
     Training windows have their targets in the training weeks, validation windows in
     the validation weeks. With ``patience``, training stops once the validation loss has
     not improved for that many epochs and the best weights are restored. ``seed`` (default:
     the run's seed, :attr:`helpers.profile.Profile.seed`) sets the initial weights and the
-    shuffling.
+    shuffling. ``covariates`` (shape ``(len(demand.y), k)``, e.g. :func:`calendar_features`)
+    become ``k`` extra input channels, as they are: neither differenced nor standardised.
     """
     import time
 
@@ -393,16 +435,23 @@ def fit_forecaster(kind: str, demand: Demand, *, n_steps: int, horizon: int, epo
     seed = PROFILE.seed if seed is None else _int("seed", seed, 0)
     if n_steps + WEEK > demand.train_end - horizon:
         raise ValueError(f"n_steps={n_steps} leaves no training window")
-    z = demand.z
+    if covariates is not None:
+        covariates = _finite_array("covariates", covariates).astype("float64")
+        if covariates.ndim != 2 or len(covariates) != len(demand.y):
+            raise ValueError(f"covariates must have shape (len(demand.y), k) = "
+                             f"({len(demand.y)}, k), got {covariates.shape}")
+    z, extra = demand.z, 0 if covariates is None else covariates.shape[1]
     train = windows(z, n_steps, horizon, start=WEEK + n_steps, end=demand.train_end,
-                    batch_size=batch_size, shuffle=True, seed=seed, stride=stride)
+                    batch_size=batch_size, shuffle=True, seed=seed, stride=stride,
+                    covariates=covariates)
     valid = windows(z, n_steps, horizon, start=demand.train_end, end=demand.valid_end,
-                    batch_size=256)
+                    batch_size=256, covariates=covariates)
     at = demand.test_origins(horizon)
-    test = windows(z, n_steps, horizon, start=demand.valid_end, end=len(z), batch_size=256)
+    test = windows(z, n_steps, horizon, start=demand.valid_end, end=len(z), batch_size=256,
+                   covariates=covariates)
 
     training.set_seed(seed)
-    model = build_model(kind, n_steps, horizon)
+    model = build_model(kind, n_steps, horizon, channels=1 + extra)
     training.compile_model(model, learning_rate=learning_rate)
     callbacks = list(callbacks)
     if patience is not None:
@@ -438,14 +487,17 @@ FORECASTERS = BASELINES + ("SARIMA",) + MODELS
 
 
 def forecast_test(kind: str, demand: Demand, *, n_steps: int, horizon: int, epochs: int,
-                  callbacks=()) -> tuple[np.ndarray, np.ndarray]:
+                  callbacks=(), calendar: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Test origins and forecasts (MW) of any of :data:`FORECASTERS` (the widget's logic).
 
     ``n_steps`` is the window a network reads, and the AR order of ``"SARIMA"``; the
-    baselines ignore it and ``epochs``. Networks train without early stopping.
+    baselines ignore it and ``epochs``. Networks train without early stopping, and with
+    ``calendar`` read :func:`calendar_features` too (the others ignore it).
     """
     if kind not in FORECASTERS:
         raise ValueError(f"kind must be one of {FORECASTERS}, got {kind!r}")
+    if not isinstance(calendar, bool):
+        raise TypeError(f"calendar must be a bool, got {type(calendar).__name__}")
     horizon = _int("horizon", horizon)
     if horizon > DAY:
         raise ValueError(f"horizon must be <= {DAY} (one day), got {horizon}")
@@ -457,5 +509,6 @@ def forecast_test(kind: str, demand: Demand, *, n_steps: int, horizon: int, epoc
         d_hat = ar_forecasts(demand.d, at, horizon, params[0], params[1:])
         return at, undifference(demand.y, at, d_hat)
     fit = fit_forecaster(kind, demand, n_steps=n_steps, horizon=horizon, epochs=epochs,
-                         stride=get_settings().stride, callbacks=callbacks)
+                         stride=get_settings().stride, callbacks=callbacks,
+                         covariates=calendar_features(demand.times) if calendar else None)
     return fit.at, fit.forecast

@@ -152,7 +152,7 @@ def value(name: str, *, profile: str | None = None, root: Path | None = None) ->
 
 
 CHAPTER_METRICS = ("val_mse", "val_last_time_step_mse")
-"""Metrics of the chapter's generated series (notebooks 01-06): the main table's."""
+"""Metrics of the chapter's generated series (notebooks 01-07 and 10): the main table's."""
 
 
 def _all_records(profile: str, root: Path | None) -> list[dict]:
@@ -170,9 +170,9 @@ def load_records(profile: str = "full", root: Path | None = None) -> list[dict]:
 
 
 def record_real(name: str, *, label: str, mae_first: float, mae_horizon: float,
-                horizon: int, params: int, seconds: float, notebook: str = "07",
+                horizon: int, params: int, seconds: float, notebook: str = "08",
                 profile: str | None = None, root: Path | None = None) -> Path:
-    """Record a forecaster of notebook 07's real series under ``real_<name>``.
+    """Record a forecaster of notebook 08's real series under ``real_<name>``.
 
     ``mae_horizon`` (the test MAE in MW over the ``horizon`` values) is the recorded
     value; ``mae_first`` (the MAE of the first value) goes with it.
@@ -197,24 +197,42 @@ def other_records(profile: str = "full", root: Path | None = None) -> dict[str, 
     return dict(sorted(groups.items()))
 
 
-def other_text(groups: dict[str, list[dict]]) -> str:
-    """Markdown tables for :func:`other_records`: the real series, then accuracies."""
+def other_text(groups: dict[str, list[dict]], spreads: dict[str, list[float]] | None = None
+               ) -> str:
+    """Markdown tables for :func:`other_records`: the real series, then accuracies.
+
+    ``spreads`` (optional) maps a real-series record's name to its values at the seeds of
+    a sweep (:func:`helpers.seeds.spreads`); the real-series table then shows their mean
+    and range, so that two forecasters within each other's range read as a tie.
+    """
+    if spreads is not None and not isinstance(spreads, dict):
+        raise TypeError(f"spreads must be a dict of name -> values, got "
+                        f"{type(spreads).__name__}")
     text = ""
     real = groups.get("test_mae_mw", [])
     if real:
         horizon = real[0].get("extra", {}).get("horizon", "?")
+        seeds_head, seeds_rule = ("", "") if spreads is None else (
+            " next day over seeds: mean (range) |", "---:|")
         text += (
-            "\n## A real series (notebook 07)\n\nHalf-hourly electricity demand "
+            "\n## A real series (notebook 08)\n\nHalf-hourly electricity demand "
             "(pmdarima's `taylor`), test weeks 11-12: mean absolute error in MW of the "
             f"first value (30 min ahead) and over the next {horizon} values.\n\n"
-            "| forecaster | MAE 30 min (MW) | MAE next day (MW) | parameters | train time |\n"
-            "|---|---:|---:|---:|---:|\n")
+            f"| forecaster | MAE 30 min (MW) | MAE next day (MW) |{seeds_head} parameters "
+            f"| train time |\n|---|---:|---:|{seeds_rule}---:|---:|\n")
         for e in real:
+            seeds_cell = ""
+            if spreads is not None:
+                values = [float(v) for v in spreads.get(e["name"], ())]
+                seeds_cell = (f" {sum(values) / len(values):.0f} ({min(values):.0f}-"
+                              f"{max(values):.0f}, {len(values)} seeds) |" if values
+                              else " n/a |")
             text += (f"| {e['label']} | {e.get('extra', {}).get('mae_first', float('nan')):.0f} "
-                     f"| {e['value']:.0f} | {e['params']:,} | {e['seconds']:.1f} s |\n")
+                     f"| {e['value']:.0f} |{seeds_cell} {e['params']:,} | "
+                     f"{e['seconds']:.1f} s |\n")
     accuracy = [e for metric, rows in groups.items() if "accuracy" in metric for e in rows]
     if accuracy:
-        text += ("\n## Classifiers and sequence models (notebook 08)\n\n"
+        text += ("\n## Classifiers and sequence models (notebook 09)\n\n"
                  "| notebook | model | metric | ours | baseline | parameters | train time |\n"
                  "|---|---|---|---:|---:|---:|---:|\n")
         for e in accuracy:
@@ -308,7 +326,7 @@ LIMITS_FILE = "limits.json"
 
 def save_limits(limits: dict[str, float], *, floor: float, n_series: int, seconds: float,
                 profile: str | None = None, root: Path | None = None) -> Path:
-    """Record the noise ``floor`` and the oracle's MSE per task (notebook 06).
+    """Record the noise ``floor`` and the oracle's MSE per task (notebook 10).
 
     ``limits`` maps task names of :data:`TASKS` to the oracle's validation MSE on the
     first ``n_series`` validation series; :func:`write_table` prints them under the table.

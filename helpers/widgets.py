@@ -174,3 +174,26 @@ def checkbox(description: str, value: bool = False) -> w.Checkbox:
     if not isinstance(value, bool):
         raise TypeError(f"value must be a bool, got {type(value).__name__}")
     return w.Checkbox(value=value, description=description, indent=False)
+
+
+def multi_select(description: str, options=(), rows: int = 5) -> w.SelectMultiple:
+    """A list to pick several entries from (ctrl- or shift-click), none picked at first.
+
+    ``options`` as for :func:`dropdown`, or ``(label, value)`` pairs; ``rows`` entries
+    show at once.
+    """
+    if isinstance(rows, bool) or not isinstance(rows, int) or rows < 1:
+        raise ValueError(f"rows must be a positive int, got {rows!r}")
+    return w.SelectMultiple(options=list(options), value=(), rows=rows,
+                            description=description, style={"description_width": "initial"},
+                            layout=w.Layout(width="560px"))
+
+
+def row(*children: w.Widget) -> w.HBox:
+    """Widgets side by side (wrapping onto a new line when the page is narrow)."""
+    return w.HBox(list(children), layout=w.Layout(flex_flow="row wrap"))
+
+
+def column(*children: w.Widget) -> w.VBox:
+    """Widgets one under the other."""
+    return w.VBox(list(children))

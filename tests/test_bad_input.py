@@ -275,7 +275,7 @@ def test_conv_sizes_are_bounded():
     with pytest.raises(ValueError, match=r"receptive field of 67,108,864 steps; "
                                          r"input_steps lists at most 65,536"):
         convs.input_steps(2, convs.doubling_rates(26), 0)
-    # the largest stacks the course draws (notebook 06's widget) still work
+    # the largest stacks the course draws (notebook 07's widget) still work
     rates = convs.doubling_rates(6, repeats=3)
     assert len(convs.input_steps(4, rates, 600)) == convs.receptive_field(4, rates) == 568
     assert convs.input_steps(2, convs.doubling_rates(16), 0) == [0]

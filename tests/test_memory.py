@@ -104,7 +104,7 @@ def test_models_build_and_fit_and_score_runs():
 
 def test_save_and_load_results_round_trip_and_merge(tmp_path):
     s = memory.MemorySettings(lags=(10, 20), n_train=100, n_valid=10, epochs=1)
-    path = memory.save_results({"SimpleRNN": {"scores": {10: 0.95, 20: 0.1}, "seconds": 3.0,
+    path = memory.save_results({"SimpleRNN": {"scores": {10: 0.95, 20: 0.1},
                                               "params": 481}},
                                settings=s, profile="quick", root=tmp_path)
     assert path == tmp_path / "quick" / memory.FILE_NAME
@@ -124,5 +124,38 @@ def test_save_and_load_results_round_trip_and_merge(tmp_path):
                             root=tmp_path)
     with pytest.raises(ValueError):
         memory.save_results({}, settings=s, profile="quick", root=tmp_path)
-    with pytest.raises(FileNotFoundError, match="notebook 05"):
+    with pytest.raises(FileNotFoundError, match="notebook 06"):
         memory.load_results("full", root=tmp_path)
+
+
+def _delay_model(j):
+    """A model whose output at step t is the value read j steps earlier (0 before)."""
+    import keras
+
+    conv = keras.layers.Conv1D(1, kernel_size=j + 1, padding="causal", use_bias=False)
+    model = keras.Sequential([keras.Input(shape=(None, 2)), conv])
+    kernel = np.zeros((j + 1, 2, 1), "float32")
+    kernel[0, 0, 0] = 1.0  # the oldest tap of the causal window, value channel only
+    conv.set_weights([kernel])
+    return model
+
+
+def test_connectivity_finds_the_step_a_model_reads():
+    k = 12
+    exact = memory.connectivity(_delay_model(k), k, n=32, seed=1)
+    assert exact.shape == (k + memory.LEAD,)
+    assert exact[k] == pytest.approx(1.0) and np.nansum(exact) == pytest.approx(1.0)
+    elsewhere = memory.connectivity(_delay_model(3), k, n=32, seed=1)
+    assert int(np.nanargmax(elsewhere)) == 3 and elsewhere[k] == 0
+    with pytest.raises(ValueError, match="k"):
+        memory.connectivity(_delay_model(1), 0)
+
+
+def test_connectivity_is_saved_and_loaded(tmp_path):
+    s = memory.MemorySettings(lags=(10, 20), n_train=100, n_valid=10, epochs=1)
+    profile = np.linspace(1, 0, 15)
+    memory.save_results({"LSTM": {"scores": {10: 1.0, 20: 0.5},
+                                  "connectivity": {10: profile, 20: np.ones(25)}}},
+                        settings=s, profile="quick", root=tmp_path)
+    loaded = memory.load_results("quick", root=tmp_path)["models"]["LSTM"]["connectivity"]
+    assert set(loaded) == {10, 20} and np.allclose(loaded[10], profile, atol=1e-4)

@@ -216,25 +216,227 @@ def test_figure_png_for_every_task(tasks):
         pg.figure_png(None, None, epochs=3)
 
 
+def _widgets(app):
+    return {**app.controls, "preset": app.preset, "train_preset": app.preset_button,
+            "preset_note": app.preset_note, "train": app.button, "status": app.status,
+            "plot": app.plot, "leaderboard": app.board, "picker": app.picker,
+            "overlay": app.overlay}
+
+
 def test_playground_click_adds_a_row_and_redraws():
     app = pg.Playground(TINY)
     assert app.board.value.count("<tr") == 1 and app.rows == []
     first_plot = app.plot.outputs
     app.controls["arch"].value = "linear"
     assert app.controls["units"].disabled and app.controls["dropout"].disabled
+    assert app.controls["lag"].disabled  # the lag is the memory task's
     app.controls["epochs"].value = 2
     app.button.click()  # what a click in the browser does
     assert app.status.value.startswith("done: run 1, linear on 1-step: val MSE")
     assert len(app.rows) == 1 and app.board.value.count("<tr") == 2
-    assert app.rows[0]["epochs"] == 2
+    assert app.rows[0]["epochs"] == 2 and app.rows[0]["lag"] is None
     assert app.plot.outputs != first_plot and not app.button.disabled
     app.controls["arch"].value = "GRU"
     assert not app.controls["units"].disabled and not app.controls["dropout"].disabled
     app.controls["task"].value = "memory"
+    assert not app.controls["lag"].disabled
     app.controls["units"].value = 4
     app.button.click()
     assert app.rows[-1]["task"] == "memory" and app.rows[-1]["size"] == "2 x 4"
-    for name, css in pg.CSS.items():
-        widget = {**app.controls, "train": app.button, "status": app.status,
-                  "plot": app.plot, "leaderboard": app.board}[name]
-        assert css in widget._dom_classes
+    assert app.rows[-1]["lag"] == TINY.memory_lag
+    for name, widget in _widgets(app).items():
+        assert pg.CSS[name] in widget._dom_classes
+    assert set(pg.CSS) == set(_widgets(app))
+
+
+# --- presets -----------------------------------------------------------------------------
+
+def test_every_preset_is_a_valid_setting_of_the_controls():
+    notebooks = {p.notebook for p in pg.PRESETS.values()}
+    assert {"02", "03", "04", "05", "06", "07", "08"} <= notebooks
+    for name, p in pg.PRESETS.items():
+        assert p.task in pg.TASKS and p.arch in pg.ARCHITECTURES, name
+        assert name == p.name and name.startswith(f"{p.notebook} · ")
+        assert f"notebook {p.notebook}" in p.description, name
+        for slider in ("units", "layers", "dropout", "clip"):
+            low, high, step = pg.SLIDERS[slider]
+            value = getattr(p, slider)
+            assert low <= value <= high and round((value - low) / step, 6) % 1 == 0, name
+        assert (p.lag is not None) == (p.task == "memory"), name
+        # a comparison is at least two runs, on one task
+        group = [pg.PRESETS[n] for n in pg.experiment_presets(name)]
+        assert len(group) >= 2 and name in pg.experiment_presets(name)
+        assert len({(q.task, q.lag) for q in group}) == 1, name
+        for settings in pg.SETTINGS.values():  # within every profile's bounds
+            values = pg.preset_values(name, settings)
+            assert 1 <= values["epochs"] <= settings.max_epochs
+            assert 1e-4 <= values["learning_rate"] <= 1e-1
+    # the memory comparison of notebook 06: SimpleRNN against LSTM, same size and lag
+    memory_runs = [p for p in pg.PRESETS.values() if p.notebook == "06" and p.task == "memory"]
+    assert {p.arch for p in memory_runs} >= {"deep_rnn", "lstm"}
+    assert {(p.units, p.layers, p.lag) for p in memory_runs} == {(20, 1, 50)}
+    table = pg.preset_table()
+    assert len(table) == len(pg.PRESETS) and "memory (lag 50)" in set(table["task"])
+    assert table.index.names == ["notebook", "comparison"]
+
+
+def test_bad_presets_are_refused():
+    ok = dict(notebook="02", experiment="x", model="m", description="From notebook 02.",
+              task="1-step", arch="gru")
+    pg.Preset(**ok)
+    for change, message in [({"task": "2-step"}, "task must be one of"),
+                            ({"arch": "transformer"}, "architecture must be one of"),
+                            ({"units": 100}, "units must be in"),
+                            ({"dropout": 0.25}, "dropout must be in"),
+                            ({"task": "memory"}, "lag must be set for the memory task"),
+                            ({"lag": 50}, "lag must be set for the memory task"),
+                            ({"task": "memory", "lag": 52}, "lag must be in"),
+                            ({"learning_rate": 0.02}, "learning_rate must be 10"),
+                            ({"description": "no number"}, "description must name"),
+                            ({"notebook": "6"}, "notebook must be a two-digit")]:
+        with pytest.raises(ValueError, match=message):
+            pg.Preset(**{**ok, **change})
+    with pytest.raises(ValueError, match="preset must be one of"):
+        pg.preset_values("nope")
+    with pytest.raises(ValueError, match="preset must be one of"):
+        pg.experiment_presets("nope")
+
+
+def test_applying_a_preset_sets_the_widgets():
+    app = pg.Playground(TINY)
+    assert app.preset.value == pg.NO_PRESET and app.preset_button.disabled
+    for name in pg.PRESETS:
+        values = app.apply_preset(name)
+        assert app.preset.value == name and not app.preset_button.disabled
+        for key, value in values.items():
+            assert app.controls[key].value == pytest.approx(value), (name, key)
+        assert pg.PRESETS[name].description in app.preset_note.value
+        assert app.controls["lag"].disabled == (pg.PRESETS[name].task != "memory")
+    # picking a preset in the drop-down does the same; moving a control leaves it
+    name = "06 · memory task, lag 50: LSTM (1 x 20)"
+    app.preset.value = name
+    assert app.controls["arch"].value == "LSTM" and app.controls["lag"].value == 50
+    assert app.task_data("memory", 50).X_train.shape[1] == 50 + memory.LEAD
+    app.controls["units"].value = 8
+    assert app.preset.value == pg.NO_PRESET and app.preset_note.value == pg.PRESET_HINT
+    assert app.controls["units"].value == 8  # the reader's change stays
+    app.train_comparison()  # without a preset: says so, trains nothing
+    assert app.rows == [] and app.status.value.startswith("pick a preset")
+    with pytest.raises(ValueError, match="preset must be one of"):
+        app.apply_preset("nope")
+
+
+# --- learning curves, overlaid -----------------------------------------------------------
+
+def _lines(fig):
+    return [line for ax in fig.axes for line in ax.get_lines()
+            if not line.get_label().startswith("_") and line.get_label()[0].isdigit()]
+
+
+def test_two_runs_picked_draw_two_curves():
+    app = pg.Playground(TINY)
+    app.controls["arch"].value = "linear"
+    app.controls["epochs"].value = 2
+    first = app.train()
+    app.controls["arch"].value = "GRU"
+    app.controls["units"].value = 4
+    app.controls["layers"].value = 1
+    second = app.train()
+    for run in (first, second):  # each epoch's validation score, ending at the run's
+        assert len(run.history["val_score"]) == run.epochs == 2
+        assert run.history["val_score"][-1] == pytest.approx(run.score, rel=1e-5)
+    assert app.picker.value == (1, 2)  # new runs join the overlay
+    assert [label for label, _ in app.picker.options] == [
+        "1-step · 1: linear, lr 0.01", "1-step · 2: GRU 1 x 4, lr 0.01"]
+    app.select([1])
+    one = app.overlay.outputs
+    app.select([1, 2])
+    assert app.overlay.outputs != one
+    fig = pg.overlay_figure({n: app.runs[n] for n in app.picker.value}, app._baselines)
+    lines = _lines(fig)
+    assert [line.get_label() for line in lines] == ["1: linear, lr 0.01",
+                                                   "2: GRU 1 x 4, lr 0.01"]
+    assert lines[0].get_color() != lines[1].get_color()
+    for line, run in zip(lines, (first, second)):
+        assert list(line.get_ydata()) == pytest.approx(run.history["val_score"])
+    with pytest.raises(ValueError, match="numbers must be runs on the leaderboard"):
+        app.select([3])
+
+
+def test_overlay_figure_panels_per_task_and_errors():
+    runs = {1: _run("1-step", "linear", 0.01), 2: _run("memory", "gru", 0.5),
+            3: _run("memory", "lstm", 0.9)}
+    runs[2].lag = runs[3].lag = 50
+    fig = pg.overlay_figure(runs, {1: 0.02, 2: 0.0, 3: 0.01})
+    assert [ax.get_title() for ax in fig.axes] == ["1-step", "memory (lag 50)"]
+    assert [ax.get_ylabel() for ax in fig.axes] == ["val MSE", "recall"]
+    assert len(_lines(fig)) == 3 and "lag 50" in _lines(fig)[1].get_label()
+    # the baselines: one dashed line per distinct value, named once
+    memory_axis = fig.axes[1]
+    dashed = [ln for ln in memory_axis.get_lines() if ln.get_linestyle() == "--"]
+    assert len(dashed) == 2 and memory_axis.get_legend_handles_labels()[1].count(
+        "always 0") == 1
+    empty = pg.overlay_figure({})
+    assert len(empty.axes) == 1 and "pick runs" in empty.axes[0].texts[0].get_text()
+    assert pg.overlay_png(runs).startswith(PNG)
+    with pytest.raises(TypeError, match="runs must be a mapping"):
+        pg.overlay_figure([runs[1]])
+    with pytest.raises(TypeError, match="runs must map run numbers to Run"):
+        pg.overlay_figure({1: "run"})
+    with pytest.raises(ValueError, match="run number must be a positive int"):
+        pg.overlay_figure({0: runs[1]})
+
+
+def test_run_label_and_score_curve():
+    run = _run("memory", "lstm", 0.8)
+    run.lag, run.clip, run.dropout = 50, 1.0, 0.2
+    assert pg.run_label(run, 4) == "4: LSTM 2 x 20, lag 50, lr 0.001, dropout 0.2, clip 1"
+    assert pg.run_label(run, 4, task=True).startswith("memory · 4: LSTM")
+    # no per-epoch score recorded: the MSE curve for MSE tasks, else the final score only
+    assert pg.score_curve(_run("1-step", "linear", 0.01)) == [0.01]
+    run.epochs = 3
+    curve = pg.score_curve(run)
+    assert np.isnan(curve[:2]).all() and curve[2] == 0.8
+    with pytest.raises(TypeError, match="run must be a Run"):
+        pg.run_label(None, 1)
+    with pytest.raises(TypeError, match="run must be a Run"):
+        pg.score_curve(None)
+
+
+def test_a_memory_run_reads_its_data_s_lag(tasks):
+    longer = pg.load_task("memory", replace(TINY, memory_lag=12))
+    assert pg.task_lag(longer) == 12 and pg.task_lag(tasks["memory"]) == TINY.memory_lag
+    assert pg.task_lag(tasks["1-step"]) is None
+    run = pg.run_training(longer, "gru", 1, settings=TINY, units=4, layers=1)
+    assert run.lag == 12 and run.prediction.shape == (12 + memory.LEAD, 1)
+    row = pg.leaderboard_row(run, 1, longer.baseline)
+    assert row["lag"] == 12 and "(lag 12)" in pg.status_text(run, 1, longer.baseline)
+    with pytest.raises(TypeError, match="task_data must be a TaskData"):
+        pg.task_lag(None)
+
+
+def test_train_the_comparison_trains_and_overlays_its_runs():
+    app = pg.Playground(TINY)
+    app.apply_preset("06 · memory task, lag 50: LSTM (1 x 20)")
+    trained = app.train_comparison()
+    names = pg.experiment_presets("06 · memory task, lag 50: LSTM (1 x 20)")
+    assert list(trained) == [1, 2, 3] == list(app.picker.value) and len(names) == 3
+    assert [r.arch for r in trained.values()] == [pg.PRESETS[n].arch for n in names]
+    assert all(r.lag == 50 and r.epochs == TINY.max_epochs for r in trained.values())
+    assert [row["lag"] for row in app.rows] == [50, 50, 50]
+    assert app.status.value.startswith("done: run 1 deep RNN") and "recall" in app.status.value
+    assert app.preset.value == names[-1] and not app.preset_button.disabled
+    assert len(_lines(pg.overlay_figure(trained))) == 3
+
+
+def test_multi_select_row_and_column_builders():
+    from helpers import widgets
+
+    picker = widgets.multi_select("runs", [("a", 1), ("b", 2)], rows=3)
+    assert picker.value == () and picker.rows == 3
+    picker.value = (2,)
+    assert picker.label == ("b",)
+    assert len(widgets.row(picker, widgets.status_line()).children) == 2
+    assert len(widgets.column(picker).children) == 1
+    with pytest.raises(ValueError, match="rows must be a positive int"):
+        widgets.multi_select("runs", rows=0)

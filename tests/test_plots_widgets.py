@@ -78,3 +78,34 @@ def test_log_slider_spans_powers_of_ten():
     assert (lr.min, lr.max, lr.base) == (-4, -1, 10)
     with pytest.raises(ValueError, match="within"):
         widgets.log_slider("learning rate", -4, -1, 0.5)
+
+
+def test_plot_connectivity_rows_and_errors():
+    import matplotlib.pyplot as plt
+
+    profiles = {"a": np.linspace(1, 0.1, 25), "b": np.r_[np.zeros(20), 1.0, np.zeros(4)]}
+    ax = plots.plot_connectivity(profiles, 20)
+    image = ax.images[0].get_array()
+    assert image.shape == (2, 25)
+    assert image[1].argmax() == 24 - 20  # time runs left to right: 20 steps back
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["a", "b"]
+    plt.close("all")
+    with pytest.raises(ValueError, match="profiles"):
+        plots.plot_connectivity({}, 3)
+    with pytest.raises(ValueError, match="k"):
+        plots.plot_connectivity(profiles, 0)
+    with pytest.raises(ValueError, match="reach"):
+        plots.plot_connectivity(profiles, 30)
+
+
+def test_plot_recall_lines_and_errors():
+    import matplotlib.pyplot as plt
+
+    ax = plots.plot_recall({"a": {10: 0.95, 20: 0.2}, "b": {10: 1.0, 20: 0.99}})
+    assert len(ax.lines) == 4  # two models, the threshold and zero
+    assert list(ax.lines[0].get_xdata()) == [10, 20]
+    plt.close("all")
+    with pytest.raises(ValueError, match="scores"):
+        plots.plot_recall({})
+    with pytest.raises(ValueError, match="lags"):
+        plots.plot_recall({"a": {10: 1.0}, "b": {20: 1.0}})

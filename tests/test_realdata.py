@@ -1,4 +1,4 @@
-"""helpers.realdata: the real series of notebook 07, its windows and its forecasters."""
+"""helpers.realdata: the real series of notebook 08, its windows and its forecasters."""
 
 import numpy as np
 import pandas as pd
@@ -183,3 +183,100 @@ def test_fit_forecaster_seed_defaults_to_the_run_seed(demand, monkeypatch):
     assert seeds == [7, 3]
     with pytest.raises(ValueError, match="seed must be >= 0"):
         realdata.fit_forecaster("linear", demand, n_steps=24, horizon=8, epochs=1, seed=-1)
+
+
+def test_calendar_features_are_points_on_two_circles(demand):
+    cal = realdata.calendar_features(demand.times)
+    assert list(cal.columns) == list(realdata.CALENDAR) and len(cal) == len(demand.y)
+    assert cal.index.equals(demand.times)
+    values = cal.to_numpy()
+    assert np.allclose(values[:, 0] ** 2 + values[:, 1] ** 2, 1)
+    assert np.allclose(values[:, 2] ** 2 + values[:, 3] ** 2, 1)
+    assert np.allclose(values[0], [0, 1, 0, 1])  # Monday 00:00: both phases zero
+    thursday_noon = 3 * DAY + DAY // 2
+    assert np.allclose(values[thursday_noon], [0, -1, 0, -1])  # half a day, half a week
+    # continuity: every step (midnight and Sunday -> Monday included) moves as far
+    steps = np.diff(values, axis=0)
+    assert np.allclose(np.hypot(steps[:, 0], steps[:, 1]), 2 * np.sin(np.pi / DAY))
+    assert np.allclose(np.hypot(steps[:, 2], steps[:, 3]), 2 * np.sin(np.pi / WEEK))
+    # weekly periodic, so the week-over-week change is zero
+    assert np.allclose(values[WEEK:], values[:-WEEK])
+    # sine and cosine together tell the 48 half-hours apart; the sine alone does not
+    assert len(np.unique(values[:DAY, :2].round(9), axis=0)) == DAY
+    assert len(np.unique(values[:DAY, 0].round(9))) < DAY
+
+
+def test_calendar_features_errors():
+    with pytest.raises(TypeError, match="times"):
+        realdata.calendar_features(np.arange(10))
+    with pytest.raises(ValueError, match="times"):
+        realdata.calendar_features(pd.DatetimeIndex([]))
+
+
+def test_windows_with_covariates_align_inputs_and_leave_targets():
+    values = np.arange(100, dtype="float32")
+    covariates = np.stack([1000 + values, -values], axis=1)
+    at = realdata.origins(20, 40, 3)
+    X, Y = next(iter(realdata.windows(values, 5, 3, start=20, end=40, batch_size=100,
+                                      covariates=covariates)))
+    assert X.shape == (len(at), 5, 3) and Y.shape == (len(at), 3)
+    steps = at[:, None] - 5 + np.arange(5)
+    assert np.array_equal(X[:, :, 0], values[steps])
+    assert np.array_equal(X[:, :, 1:], covariates[steps])  # same steps as the values
+    assert np.array_equal(Y, values[at[:, None] + np.arange(3)])  # no covariate in targets
+    with pytest.raises(ValueError, match="covariates must have shape"):
+        realdata.windows(values, 5, 3, start=20, end=40, covariates=covariates[:50])
+    covariates[18, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        realdata.windows(values, 5, 3, start=20, end=40, covariates=covariates)
+    with pytest.raises(ValueError, match="1-D"):
+        realdata.windows(covariates, 5, 3, start=20, end=40)
+
+
+def test_build_model_channels():
+    plain = realdata.build_model("conv_gru", 24, 6)
+    wide = realdata.build_model("conv_gru", 24, 6, channels=5)
+    assert wide(np.zeros((2, 24, 5), "float32")).shape == (2, 6)
+    assert wide.count_params() - plain.count_params() == 4 * 4 * 32  # kernel 4, 32 filters
+    gru = realdata.build_model("gru", 24, 6, channels=5).count_params()
+    assert gru - realdata.build_model("gru", 24, 6).count_params() == 3 * 4 * 32
+    with pytest.raises(TypeError, match="channels"):
+        realdata.build_model("gru", 24, 6, channels=1.5)
+
+
+def test_fit_forecaster_with_calendar(demand):
+    cal = realdata.calendar_features(demand.times)
+    fit = realdata.fit_forecaster("linear", demand, n_steps=24, horizon=4, epochs=1,
+                                  covariates=cal)
+    assert fit.model.input_shape == (None, 24, 5)
+    assert fit.forecast.shape == (len(fit.at), 4) and np.isfinite(fit.forecast).all()
+    with pytest.raises(ValueError, match="covariates must have shape"):
+        realdata.fit_forecaster("linear", demand, n_steps=24, horizon=4, epochs=1,
+                                covariates=cal.iloc[:100])
+    with pytest.raises(TypeError, match="covariates"):
+        realdata.fit_forecaster("linear", demand, n_steps=24, horizon=4, epochs=1,
+                                covariates=np.full((len(demand.y), 1), "x"))
+    at, f = realdata.forecast_test("linear", demand, n_steps=24, horizon=4, epochs=1,
+                                   calendar=True)
+    assert f.shape == (len(at), 4) and np.isfinite(f).all()
+    with pytest.raises(TypeError, match="calendar"):
+        realdata.forecast_test("naive", demand, n_steps=24, horizon=4, epochs=1,
+                               calendar="yes")
+
+
+def test_results_table_shows_the_seed_spread(tmp_path):
+    from helpers import results
+
+    for name, value in (("gru", 346.0), ("gru_calendar", 351.0)):
+        results.record_real(name, label=name, mae_first=140.0, mae_horizon=value,
+                            horizon=DAY, params=10, seconds=1.0, profile="full",
+                            root=tmp_path)
+    groups = results.other_records("full", tmp_path)
+    plain = results.other_text(groups)
+    assert "| gru | 140 | 346 | 10 | 1.0 s |" in plain and "over seeds" not in plain
+    text = results.other_text(groups, {"real_gru_calendar": [351.0, 340.0, 362.0]})
+    assert "| next day over seeds: mean (range) |" in text
+    assert "| gru_calendar | 140 | 351 | 351 (340-362, 3 seeds) | 10 | 1.0 s |" in text
+    assert "| gru | 140 | 346 | n/a | 10 | 1.0 s |" in text
+    with pytest.raises(TypeError, match="spreads"):
+        results.other_text(groups, [351.0])

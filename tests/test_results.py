@@ -132,10 +132,10 @@ def test_other_records_get_their_own_tables(tmp_path):
     results.record_real("naive", label="naive", mae_first=600.0, mae_horizon=5000.0,
                         horizon=48, params=0, seconds=0.0, profile="full", root=tmp_path)
     results.record("sketches", value=0.9, metric="test_accuracy", params=10, seconds=3.0,
-                   notebook="08", label="Sketch model", profile="full", root=tmp_path,
+                   notebook="09", label="Sketch model", profile="full", root=tmp_path,
                    extra={"baseline": 0.167, "baseline_name": "chance"})
     results.record("chorales", value=0.95, metric="test_accuracy", params=10,
-                   seconds=3.0, notebook="08", label="Chorale model", profile="full",
+                   seconds=3.0, notebook="09", label="Chorale model", profile="full",
                    root=tmp_path)
     # the chapter's table and leaderboard see only the chapter's metrics
     assert [r["name"] for r in results.load_records("full", tmp_path)] == ["linear"]
@@ -145,10 +145,10 @@ def test_other_records_get_their_own_tables(tmp_path):
     assert [e["name"] for e in groups["test_accuracy"]] == ["chorales", "sketches"]
     text = results.other_text(groups)
     assert "| SARIMA | 120 | 336 | 49 | 2.0 s |" in text
-    assert "| 08 | Sketch model | test_accuracy | 0.900 | 0.167 (chance) |" in text
+    assert "| 09 | Sketch model | test_accuracy | 0.900 | 0.167 (chance) |" in text
     assert "| 08 | Chorale model | test_accuracy | 0.950 | n/a |" in text
     path = results.write_table("full", tmp_path)
-    assert "A real series (notebook 07)" in path.read_text()
+    assert "A real series (notebook 08)" in path.read_text()
 
 
 def test_record_real_and_extra_errors(tmp_path):
@@ -156,7 +156,7 @@ def test_record_real_and_extra_errors(tmp_path):
         results.record_real("x", label="x", mae_first=-1.0, mae_horizon=1.0, horizon=1,
                             params=0, seconds=0.0, root=tmp_path)
     with pytest.raises(TypeError, match="extra"):
-        results.record("x", value=1.0, params=0, seconds=0.0, notebook="07",
+        results.record("x", value=1.0, params=0, seconds=0.0, notebook="08",
                        root=tmp_path, extra=[1])
 
 

@@ -8,7 +8,7 @@ import tensorflow as tf
 from helpers import notebook_code, training
 
 gated_activation, GatedResidualBlock, full_wavenet, simple_wavenet = notebook_code.load(
-    "06_wavenet", "gated_activation", "GatedResidualBlock", "full_wavenet", "simple_wavenet")
+    "07_wavenet", "gated_activation", "GatedResidualBlock", "full_wavenet", "simple_wavenet")
 
 
 def test_gate_is_one_tanh_times_one_sigmoid():

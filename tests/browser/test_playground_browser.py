@@ -4,7 +4,11 @@ A reader's session, end to end: the page loads (the notebook's demonstration run
 leaderboard) and its widgets render; the reader picks the 10-step task and a GRU, moves
 the epochs slider (by keyboard on its handle) and clicks Train; the status line says
 done, the leaderboard has one more row with that task, model and epoch count, which
-beats the naive baseline, and the figure has changed.
+beats the naive baseline, and the figure has changed. Then the reader picks a preset
+(notebook 02's deep RNN): the controls follow it; Train adds its row, and the new run
+joins the overlaid learning curves. Last, "Train the comparison" trains the preset's
+whole comparison (linear, SimpleRNN, deep RNN: quick runs on the 1-step task), and the
+overlay shows exactly those runs.
 
 Chromium is Debian's package (`apt-get install chromium`; `.ci/run` installs it when
 missing), launched through Playwright's `executable_path`: Playwright's own browser
@@ -33,13 +37,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK = ROOT / "notebooks" / "09_playground.ipynb"
+NOTEBOOK = ROOT / "notebooks" / "11_playground.ipynb"
 ARTIFACTS = ROOT / "logs" / "browser"
 CHROMIUM_ENV = "COURSE_CHROMIUM"
 
 VOILA_START_TIMEOUT = 90  # s until the server accepts connections
 PAGE_TIMEOUT = 180  # s until the notebook has run and the widgets are on the page
 TRAIN_TIMEOUT = 180  # s for one click's training (a few seconds normally)
+PRESET = "02 · one step ahead: deep RNN (2 x 20)"  # helpers.playground.PRESETS
+COMPARISON = ("linear", "SimpleRNN", "deep RNN")  # the models of its comparison
 
 
 def chromium_path() -> str | None:
@@ -139,7 +145,7 @@ def test_playground_trains_in_a_real_browser(voila_url, timings):
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                     args=["--disable-dev-shm-usage"])
-        page = browser.new_page(viewport={"width": 1280, "height": 1700})
+        page = browser.new_page(viewport={"width": 1280, "height": 3400})
         page.on("console", lambda m: console.write(f"{m.type}: {m.text}\n"))
         page_errors = []
         page.on("pageerror", lambda e: (page_errors.append(str(e)),
@@ -196,6 +202,52 @@ def test_playground_trains_in_a_real_browser(voila_url, timings):
             src_after = plot.get_attribute("src")
             assert src_after and src_after != src_before
             expect(page.locator("button.pg-train")).to_be_enabled()
+
+            # A preset sets the controls; Train trains what they say.
+            overlay = page.locator(".pg-overlay img")
+            src_overlay = overlay.get_attribute("src")
+            page.locator(".pg-preset select").select_option(PRESET)
+            expect(page.locator(".pg-preset-note")).to_contain_text("notebook 02")
+            expect(page.locator(".pg-task select")).to_have_value("1-step")
+            expect(page.locator(".pg-arch select")).to_have_value("deep RNN")
+            max_epochs = readout.inner_text()  # the preset trains the most epochs allowed
+            assert int(max_epochs) > epochs, max_epochs
+            start = time.monotonic()
+            page.locator("button.pg-train").click()
+            # (the status still says "done" for the run before: wait for this one's)
+            expect(status).to_have_text(re.compile(rf"^(done: run {rows_before + 2},|failed)"),
+                                        timeout=TRAIN_TIMEOUT * 1000)
+            timings["preset_click_s"] = time.monotonic() - start
+            assert status.inner_text().startswith("done: run"), status.inner_text()
+            expect(board_rows).to_have_count(rows_before + 2)
+            rows = [dict(zip(header, [c.strip() for c in r.locator("td").all_inner_texts()]))
+                    for r in board_rows.all()]
+            row = next(r for r in rows if r["run"] == str(rows_before + 2))
+            assert (row["task"], row["model"], row["size"], row["epochs"]) == (
+                "1-step", "deep RNN", "2 x 20", max_epochs), row
+            picked = page.locator(".pg-runs select")
+            selected = picked.evaluate("s => Array.from(s.selectedOptions, o => o.value)")
+            assert any(t.startswith(f"1-step · {rows_before + 2}: deep RNN") for t in selected), \
+                selected  # the new run joins the overlaid curves
+            expect(overlay).not_to_have_attribute("src", src_overlay)
+
+            # "Train the comparison": its three runs, and only they, overlaid.
+            src_overlay = overlay.get_attribute("src")
+            start = time.monotonic()
+            page.locator("button.pg-train-preset").click()
+            # each run's own "done" comes first; the comparison's ends "overlaid below"
+            expect(status).to_have_text(re.compile(r"overlaid below$|^failed"),
+                                        timeout=len(COMPARISON) * TRAIN_TIMEOUT * 1000)
+            timings["comparison_click_s"] = time.monotonic() - start
+            assert status.inner_text().startswith("done: run"), status.inner_text()
+            expect(board_rows).to_have_count(rows_before + 2 + len(COMPARISON))
+            first = rows_before + 3
+            expected = [f"1-step · {first + i}: {model}" for i, model in enumerate(COMPARISON)]
+            selected = picked.evaluate("s => Array.from(s.selectedOptions, o => o.value)")
+            assert [re.sub(r" \d+ x \d+$", "", t.split(",")[0]) for t in selected] == expected, \
+                selected
+            expect(overlay).not_to_have_attribute("src", src_overlay)
+            expect(page.locator("button.pg-train-preset")).to_be_enabled()
             assert not page_errors, f"uncaught errors in the page: {page_errors}"
         finally:
             page.screenshot(path=str(ARTIFACTS / "playground.png"), full_page=True)

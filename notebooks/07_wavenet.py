@@ -16,17 +16,16 @@
 # %% [markdown]
 # <!-- nav -->
 #
-# [← 05 · Short-term memory: LSTM and GRU cells, and 1D convolutions](05_lstm_gru_conv1d.ipynb) · [index](00_index.ipynb) · [07 · A real series: half-hourly electricity demand →](07_real_series.ipynb)
+# [← 06 · The GRU cell, a convolutional front end, and how far back cells remember](06_conv1d_and_memory.ipynb) · [index](00_index.ipynb) · [08 · A real series: half-hourly electricity demand →](08_real_series.ipynb)
 
 # %% [markdown]
-# # 06 · WaveNet, the chapter's leaderboard, and how close to the limit we can get
+# # 07 · WaveNet: dilated causal convolutions instead of recurrence
 #
-# Notebook 05 put a `Conv1D` layer in front of two GRUs and halved the sequence they had
+# Notebook 06 put a `Conv1D` layer in front of two GRUs and halved the sequence they had
 # to run through. WaveNet (van den Oord et al., 2016) goes all the way: no recurrent layer
 # at all, only stacked 1D convolutions whose **dilation** doubles from one layer to the
-# next. This notebook builds it, measures what it buys on long sequences, and then steps
-# back: every model of the chapter on one leaderboard, next to the noise floor, which no
-# forecast can beat, and to a good forecast that knows the formula behind the series.
+# next. This notebook builds it, counts what it buys on long sequences, and puts it on
+# notebook 06's memory task.
 #
 # **What you will learn**
 #
@@ -34,13 +33,9 @@
 #   receptive field) and what it costs in parameters, checked against Keras;
 # - the simplified WaveNet of the book and the full one, with gated activation units,
 #   residual and skip connections, and a linear output for regression;
-# - what a GRU and a WaveNet must compute one step after another on long sequences, and
-#   how far back a WaveNet remembers on notebook 05's memory task;
-# - where the chapter's models stand against two references: the noise floor, the
-#   limit no forecast can beat, and an oracle that fits the formula behind the series,
-#   an error that is achievable, though not the best possible;
-# - how close to the oracle a model gets when data is unlimited, and why data and
-#   optimisation matter as much as the architecture.
+# - what a GRU and a WaveNet must compute one step after another on long sequences;
+# - how far back a WaveNet remembers on notebook 06's memory task, and where its answer
+#   looks compared with the recurrent cells'.
 
 # %% [markdown]
 # ## Setup
@@ -56,13 +51,12 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from helpers import (convs, data, diagrams, memory, metrics, oracle, plots, results,
-                     training, widgets)
+from helpers import convs, data, diagrams, memory, metrics, plots, results, training, widgets
 
 P = helpers.setup()
 
 # %% [markdown]
-# The task is notebook 05's: 50 steps in, the next 10 values out at every step, judged
+# The task is notebooks 05 and 06's: 50 steps in, the next 10 values out at every step, judged
 # on the last step's forecast.
 
 # %%
@@ -185,7 +179,7 @@ assert not peeks_ahead(causal).any()
 # 31 steps), 20 filters each with ReLU, and a `Conv1D(10, kernel_size=1)` on top, which
 # is a `Dense(10)` applied at every step. The input shape is `[None, 1]`: a
 # convolutional model runs on sequences of any length. It is trained on full-length
-# targets, like notebook 05's models, with the same recipe (Adam, learning rate 0.01,
+# targets, like notebook 06's models, with the same recipe (Adam, learning rate 0.01,
 # the book's 20 epochs, 6 in the quick profile).
 
 # %%
@@ -200,9 +194,9 @@ def simple_wavenet(n_outputs, rates=(1, 2, 4, 8) * 2, filters=20, n_inputs=1):
 
 
 def train_forecaster(model, name, label):
-    """Notebook 05's recipe, recorded under this notebook."""
+    """Notebooks 05 and 06's recipe, recorded under this notebook."""
     return training.train(model, X_train, Y_train, X_valid, Y_valid, name=name,
-                          notebook="06", label=label, learning_rate=0.01,
+                          notebook="07", label=label, learning_rate=0.01,
                           epochs=P.heavy_epochs, metrics=[metrics.last_time_step_mse],
                           monitor="val_last_time_step_mse")
 
@@ -215,20 +209,20 @@ wavenet = train_forecaster(wavenet_model, "wavenet", "Simplified WaveNet (rates 
 wavenet
 
 # %%
-gru_mse, conv_gru_mse = results.value("gru"), results.value("conv1d_gru")  # notebook 05
+gru_mse, conv_gru_mse = results.value("gru"), results.value("conv1d_gru")  # notebook 06
 print(f"last-step MSE: WaveNet {wavenet.value:.4f}, GRU {gru_mse:.4f}, "
       f"Conv1D + GRU {conv_gru_mse:.4f}")
 assert wavenet.value < 1.5 * results.value("seq2seq_10")  # on par with notebook 03's RNN
 if P.name == "full":
     assert wavenet.value <= 0.0085
+    assert wavenet.value > max(gru_mse, conv_gru_mse)  # behind the gated RNNs
 
 # %% [markdown]
 # The simplified WaveNet has no recurrent layer at all, and it forecasts in the same
 # range as notebook 03's `SimpleRNN` sequence-to-sequence model (asserted: less than 1.5
 # times its error) while seeing only the last 31 steps. It is not in the range of
-# notebook 05's gated recurrent models: the cell above prints their last-step MSE, 0.0031
-# for the GRU and 0.0032 for Conv1D + GRU, against 0.0058 for the WaveNet, so they make
-# about half its error.
+# notebook 06's gated recurrent models: the cell above prints their last-step MSE, lower
+# than the WaveNet's (asserted in the full profile).
 #
 # ## 3. The full WaveNet
 #
@@ -249,6 +243,12 @@ if P.name == "full":
 # - **Skip connections.** Every block also sends its $1 \times 1$ output straight to the
 #   top, where they are summed and go through two more $1 \times 1$ layers.
 #
+# One block, with its two outputs (the paper's figure 4):
+
+# %%
+diagrams.wavenet_block();
+
+# %% [markdown]
 # WaveNet generated audio, one of 256 amplitude levels per step, so its last layer was a
 # softmax. We forecast real numbers: our last layer is **linear**, as a regression
 # needs. A softmax here would force the 10 outputs to be positive and sum to 1.
@@ -333,7 +333,7 @@ ax = plots.plot_learning_curves(wavenet.history, label="simplified WaveNet",
                                 metric="last_time_step_mse", color=plots.PALETTE[0])
 plots.plot_learning_curves(full.history, label="full WaveNet", ax=ax,
                            metric="last_time_step_mse", color=plots.PALETTE[1])
-ax.axhline(gru_mse, color=plots.FLOOR_COLOR, ls=":", label="GRU (notebook 05)")
+ax.axhline(gru_mse, color=plots.FLOOR_COLOR, ls=":", label="GRU (notebook 06)")
 ax.set(ylabel="last-step MSE", yscale="log",
        title="validation (solid) and training (dashed) last-step MSE")
 ax.legend(ncols=2);
@@ -341,7 +341,7 @@ ax.legend(ncols=2);
 # %%
 print(f"last-step MSE: simplified {wavenet.value:.4f} ({wavenet.params:,} parameters, "
       f"{wavenet.seconds:.0f} s), full {full.value:.4f} ({full.params:,} parameters, "
-      f"{full.seconds:.0f} s)")
+      f"{full.seconds:.0f} s); GRU (notebook 06) {gru_mse:.4f}")
 assert full.value < wavenet.value  # the gates, residuals and skips pay off
 ahead = np.less(full.history["val_last_time_step_mse"],
                 wavenet.history["val_last_time_step_mse"])
@@ -354,11 +354,10 @@ if P.name == "full":  # six quick epochs are too few to say
 # With the same dilation rates, the full WaveNet ends with a lower error than the
 # simplified one, for about three times the parameters. In the full profile the
 # learning curves show that this is not only the luck of the last epoch: the full model
-# is ahead for most of the training (asserted; the cell above counts the epochs, and in
-# this run it is ahead at every one). It still trails notebook 05's gated recurrent
-# models here (0.0049 against 0.0031 for the GRU, printed in section 5's leaderboard);
-# its seed-to-seed spread reaches into theirs, so how wide that gap is depends on the
-# seed (`results/SEEDS.md`).
+# is ahead for most of the training (asserted; the cell above counts the epochs). It
+# still trails notebook 06's gated recurrent models here (the cell above prints the
+# GRU's error); its seed-to-seed spread reaches into theirs, so how wide that gap is
+# depends on the seed (`results/SEEDS.md`).
 #
 # ## 4. Long sequences: where convolutions pay off
 #
@@ -481,9 +480,9 @@ print(f"on this machine, time per step at {LENGTHS[-1]:,} steps against {LENGTHS
 # is the practical reason WaveNet-like models won on audio, where a second of sound is
 # many thousands of steps.
 #
-# ### How far back does a WaveNet remember?
+# ## 5. How far back does a WaveNet remember?
 #
-# Notebook 05 measured how many steps SimpleRNN, LSTM and GRU cells can carry one value
+# Notebook 06 measured how many steps SimpleRNN, LSTM and GRU cells can carry one value
 # (`helpers.memory`). A WaveNet has no state to carry anything in: an output can only
 # use inputs inside its receptive field, and nothing outside it. With rates 1 to 128
 # (eight blocks, a field of 256 steps) every lag of the experiment is within reach. We
@@ -496,31 +495,22 @@ print(f"on this machine, time per step at {LENGTHS[-1]:,} steps against {LENGTHS
 mem = memory.get_settings()
 memory_rates = convs.doubling_rates(8)
 print("receptive field:", convs.receptive_field(2, memory_rates), " lags:", mem.lags)
-wavenet_runs = {}
+wavenet_runs, wavenet_connect = {}, {}
 for k in mem.lags:
     training.set_seed(P.seed)
     model = memory.build_model(full_wavenet(20, memory_rates, n_inputs=2))
     wavenet_runs[k] = run = memory.fit_and_score(model, k)
-    print(f"WaveNet  k={k:>3}  recall {run.score:5.2f}  after {run.epochs:>2} epochs  "
-          f"({run.seconds:.0f} s)")
+    wavenet_connect[k] = memory.connectivity(model, k)
+    print(f"WaveNet  k={k:>3}  recall {run.score:5.2f}  after {run.epochs:>2} epochs")
 
 # %%
 memory.save_results({"WaveNet": {
     "scores": {k: run.score for k, run in wavenet_runs.items()},
-    "seconds": sum(run.seconds for run in wavenet_runs.values()),
-    "params": model.count_params()}})
+    "params": model.count_params(), "connectivity": wavenet_connect}})
 span_table = memory.load_results()
-fig, ax = plt.subplots(figsize=(7, 3.5))
-for i, (cell, entry) in enumerate(span_table["models"].items()):
-    ax.plot(mem.lags, [entry["scores"][k] for k in mem.lags], "o-", color=plots.PALETTE[i],
-            label=f"{cell} (span {entry['span']})")
-ax.axhline(mem.solved, color=plots.FLOOR_COLOR, ls="--", lw=1, label="recalled")
-ax.set_xscale("log")
-ax.minorticks_off()
-ax.set_xticks(mem.lags, [str(k) for k in mem.lags])
-ax.set(xlabel="lag $k$", ylabel="recall (share of variance)", ylim=(-0.15, 1.05),
-       title="how far back each model remembers (notebooks 05 and 06)")
-ax.legend(loc="lower left");
+plots.plot_recall({f"{name} (span {entry['span']})": entry["scores"] for name, entry
+                   in span_table["models"].items()}, solved=mem.solved,
+                  title="how far back each model remembers (notebooks 06 and 07)");
 
 # %%
 spans = {cell: entry["span"] for cell, entry in span_table["models"].items()}
@@ -541,276 +531,34 @@ assert recall_50["WaveNet"] > recall_50["SimpleRNN"] + (0.5 if P.name == "full" 
 # rule instead (keep the value once the marker is seen), which works for every lag at
 # once.
 #
-# ## 5. The chapter's leaderboard
-#
-# Every model of notebooks 01 to 06 was scored on the same validation series (the same
-# seed and split) and recorded in `results/`. Three tasks, three metrics, so three
-# panels: the one-step forecast (MSE), the 10-step forecast scored over all 10 values,
-# and the 10-step forecast scored on its last value only. Every panel has two reference
-# lines:
-#
-# - the **noise floor**: the series carry uniform noise of width 0.1, whose variance is
-#   $0.1^2 / 12 \approx 0.00083$; no forecast can predict it, so no model's expected
-#   MSE can go below it. This is the limit;
-# - the **oracle**: the generating formula itself (two sines with unknown frequencies
-#   and offsets, `helpers.oracle`), fitted to each series' 50 noisy values by least
-#   squares and extended. It is an error we know to be **achievable**, not a limit: the
-#   fit inherits the noise of those 50 values, and a forecaster that also used how the
-#   generator draws its frequencies and offsets can, in principle, do better. The best
-#   possible error lies somewhere between the floor and the oracle.
-#
-# The oracle is scored on the same validation series as the models (the cell prints
-# how many).
+# Where does each trained model look? Notebook 06's heat map of the gradient of the
+# answer with respect to every value read, now with the WaveNet's row (pick the lag):
 
 # %%
-one_step = data.load("one_step")
-n_oracle = len(X_valid)  # every validation series, as for the models
-start = time.perf_counter()
-oracle_1 = oracle.forecast(one_step.X_valid[:n_oracle], 1)[:, 0]
-oracle_10 = oracle.forecast(X_valid[:n_oracle], P.ahead)
-oracle_seconds = time.perf_counter() - start
-limits = {  # the oracle's validation MSE on each task of the leaderboard
-    "one_step": float(np.mean((oracle_1 - one_step.y_valid[:n_oracle, 0]) ** 2)),
-    "ten_all": float(np.mean((oracle_10 - Y_valid[:n_oracle, -1]) ** 2)),
-    "ten_last": float(np.mean((oracle_10[:, -1] - Y_valid[:n_oracle, -1, -1]) ** 2)),
-}
-floor = 0.1 ** 2 / 12
-results.save_limits(limits, floor=floor, n_series=n_oracle, seconds=oracle_seconds)
-print(f"noise floor {floor:.5f}; oracle on {n_oracle} validation series "
-      f"({oracle_seconds:.0f} s):")
-for task, value in limits.items():
-    print(f"  {results.TASKS[task]:<40} {value:.5f}")
-# on average no forecast beats the floor; on a finite set of series the noise's own
-# sample variance moves by a few percent, so the oracle may land a little under it
-assert all(0.75 * floor < value < 2 * floor for value in limits.values())
+def show_connectivity(k):
+    plots.plot_connectivity({name: entry["connectivity"][k] for name, entry
+                             in span_table["models"].items()}, k)
+    plt.show()
+
+
+show_connectivity(50)
+recall_wavenet = {k: run.score for k, run in wavenet_runs.items()}
+for k, profile in wavenet_connect.items():  # where it recalls, it reads the marked value
+    if recall_wavenet[k] >= mem.solved:
+        assert int(np.nanargmax(profile)) == k, (k, int(np.nanargmax(profile)))
+
+# %% tags=["nbval-ignore-output"]
+widgets.interactive_view(show_connectivity, {
+    "k": widgets.dropdown("lag k", mem.lags, value=50)})
 
 # %% [markdown]
-# The leaderboard, read from `results/` (the models of section 6 are left out here; they
-# join the table at the end). Bars are our validation MSE on a log scale, diamonds the
-# book's figure where it gives one:
-
-# %%
-board = {task: [row for row in rows if not row["name"].startswith("fresh_")]
-         for task, rows in results.leaderboard(P.name).items()}  # section 6's come later
-fig = plots.plot_leaderboard(board, floor=floor, limits=limits)
-print(results.leaderboard_text(board))
+# The WaveNet's row is built differently from the cells': a convolution's gradient can
+# only be nonzero inside its receptive field, and within it nothing makes recent steps
+# special, so where the network has learned the task the heat sits on the marked value
+# (asserted for every lag it recalls).
 
 # %% [markdown]
-# What the chapter's models leave on the table:
-#
-# - on every task, the best models stay well above the oracle's error (the table
-#   above prints each figure); on the one-step task the linear model, with 51
-#   parameters, is not far behind the deep RNNs;
-# - on the 10-step task's last value, notebook 05's gated recurrent models come
-#   closest (0.0024 to 0.0032 in this run), with the full WaveNet next (0.0049); the
-#   order among the gated recurrent models changes with the seed, so their differences
-#   are ties (`results/SEEDS.md`);
-# - no model gets near the noise floor; the oracle comes close to it one step ahead,
-#   less so ten steps ahead: fitting four numbers to 50 noisy values leaves a small error
-#   in the fit, which grows as the fitted curve is extended. That error is also why the
-#   oracle is not the limit: the room between it and the floor is where a better
-#   forecaster could still gain.
-#
-# ## 6. Going further: how close to the oracle?
-#
-# The chapter's models all saw the same 7,000 training series, 20 times each. But our
-# series come from a generator: data is free. What can a model reach if it never sees
-# the same series twice?
-#
-# The recipe, the same for every model below:
-#
-# - **fresh data**: new series in chunks of 100,000, each chunk used for one epoch and
-#   thrown away; half the series are drawn at the one-step task's pace (51 values over
-#   [0, 1]) and half at the 10-step task's (60 values over [0, 1]), so that **one** model
-#   serves both tasks: its first output is the one-step forecast, its last the 10th
-#   step;
-# - batches of 256, Adam with a learning rate of 0.01 decayed to zero along a cosine,
-#   and XLA in the full profile.
-#
-# The first model is the plainest there is: a dense network on the 50 values, three
-# hidden layers of 256 GELU units, which knows nothing about time or order. It sees
-# 4 million series (40 chunks; in the quick profile, 40,000).
-
-# %%
-FURTHER = {"full": {"dense": 4_000_000, "cnn": 1_000_000, "chunk": 100_000},
-           "quick": {"dense": 40_000, "cnn": 40_000, "chunk": 20_000}}[P.name]
-
-
-def fresh_series(n, seed):
-    """n new series, 50 inputs and the 10 next values; half at each task's pace."""
-    halves = [data.generate_time_series(n // 2, 60, seed=seed, time_step=1 / 50),
-              data.generate_time_series(n - n // 2, 60, seed=seed + 1, time_step=1 / 59)]
-    series = np.concatenate(halves)
-    return series[:, :50], series[:, 50:, 0]
-
-
-def score_both(model):
-    """Validation MSE of the first output on the one-step task, of the last on the 10th step."""
-    first = ops.convert_to_numpy(model(one_step.X_valid))[:, 0]
-    last = ops.convert_to_numpy(model(X_valid))[:, -1]
-    return (float(np.mean((first - one_step.y_valid[:, 0]) ** 2)),
-            float(np.mean((last - Y_valid[:, -1, -1]) ** 2)))
-
-
-def train_streaming(model, next_chunk, n_chunks, name, learning_rate, batch_size=256):
-    """Fit one epoch on each of n_chunks chunks of data, with a cosine-decayed rate.
-
-    Returns the learning curve, rows of (series seen, one-step MSE, 10th-step MSE), and
-    the training seconds (without data generation and evaluation)."""
-    n_per_chunk = len(next_chunk(0)[0])
-    schedule = keras.optimizers.schedules.CosineDecay(
-        learning_rate, decay_steps=n_chunks * -(-n_per_chunk // batch_size))
-    training.compile_model(model, optimizer=keras.optimizers.Adam(learning_rate=schedule))
-    curve, seconds = [], 0.0
-    for chunk in range(n_chunks):
-        X, Y = next_chunk(chunk)
-        start = time.perf_counter()
-        model.fit(X, Y, batch_size=batch_size, epochs=1, verbose=0)
-        seconds += time.perf_counter() - start
-        curve.append(((chunk + 1) * n_per_chunk, *score_both(model)))
-        if (chunk + 1) % max(1, n_chunks // 5) == 0 or chunk + 1 == n_chunks:
-            print(f"{name}: {curve[-1][0]:>9,} series, {seconds:4.0f} s of training, "
-                  f"one-step {curve[-1][1]:.5f}, 10th step {curve[-1][2]:.5f}")
-    return np.array(curve), seconds
-
-
-def train_on_fresh_data(model, name, label, n_series, learning_rate):
-    """Train on n_series new series, each seen once, and record both tasks' scores."""
-    n_chunks = n_series // FURTHER["chunk"]
-    curve, seconds = train_streaming(  # chunk c uses seeds seed_for(1000 + 2c) and + 1
-        model, lambda chunk: fresh_series(FURTHER["chunk"], P.seed_for(1000 + 2 * chunk)),
-        n_chunks, name, learning_rate)
-    one, ten = curve[-1, 1:]
-    for suffix, value, metric, task in ((1, one, "val_mse", "one step"),
-                                        (10, ten, "val_last_time_step_mse", "10 steps")):
-        results.record(f"{name}_{suffix}", value=float(value), params=model.count_params(),
-                       seconds=seconds, notebook="06", metric=metric, epochs=1,
-                       label=f"{label}, fresh data ({task})")
-    return {"curve": curve, "seconds": seconds, "one_step": one, "ten_last": ten}
-
-
-def dense_net(units=256, layers=3):
-    """A plain MLP on the 50 values: no notion of time or order at all."""
-    return keras.Sequential(
-        [keras.Input(shape=(50, 1)), keras.layers.Flatten()]
-        + [keras.layers.Dense(units, activation="gelu") for _ in range(layers)]
-        + [keras.layers.Dense(P.ahead)])
-
-
-training.set_seed(P.seed)
-dense_fresh = train_on_fresh_data(dense_net(), "fresh_dense", "Dense 3 x 256 (GELU)",
-                                  FURTHER["dense"], learning_rate=0.01)
-
-# %% [markdown]
-# The chapter is about sequence models, so the same recipe for one: three strided
-# convolutions of 64 filters (kernel 4, stride 2, 50 steps down to 4), then a dense
-# layer of 256. Each strided layer halves the sequence, so the model does little work
-# per series and no step waits for another. It sees 1 million series.
-
-# %%
-def strided_cnn(filters=64):
-    """Three strided convolutions (50 -> 24 -> 11 -> 4 steps), then a dense head."""
-    return keras.Sequential(
-        [keras.Input(shape=(50, 1))]
-        + [keras.layers.Conv1D(filters, kernel_size=4, strides=2, activation="gelu")
-           for _ in range(3)]
-        + [keras.layers.Flatten(), keras.layers.Dense(256, activation="gelu"),
-           keras.layers.Dense(P.ahead)])
-
-
-training.set_seed(P.seed)
-cnn_fresh = train_on_fresh_data(strided_cnn(), "fresh_cnn", "Strided CNN 3 x 64 (GELU)",
-                                FURTHER["cnn"], learning_rate=0.01)
-
-# %% [markdown]
-# Is it the data, the training recipe or the model? The same dense network, with the
-# same recipe (batches of 256, a cosine-decayed rate), but on a fixed set of 7,000
-# series (in the quick profile, 2,100), the chapter's amount of data, seen over and over
-# for 100 epochs (20 in quick):
-
-# %%
-fixed_X, fixed_Y = fresh_series(P.n_train, seed=P.seed_for(900))  # 900, 901: no chunk's
-fixed_epochs = 100 if P.name == "full" else 20
-training.set_seed(P.seed)
-fixed_curve, fixed_seconds = train_streaming(
-    dense_net(), lambda chunk: (fixed_X, fixed_Y), fixed_epochs, "dense, fixed data",
-    learning_rate=0.01)
-
-# %%
-fig, axes = plt.subplots(1, 2, figsize=(11, 3.6), sharex=True)
-for j, (ax, task) in enumerate(zip(axes, ("one step ahead", "10th step ahead"))):
-    for (label, curve), colour in zip(
-            (("dense, fresh data", dense_fresh["curve"]), ("CNN, fresh data",
-             cnn_fresh["curve"]), (f"dense, the same {P.n_train:,} series",
-                                   fixed_curve)), plots.PALETTE):
-        ax.plot(curve[:, 0], curve[:, j + 1], "-", color=colour, label=label)
-    ax.axhline(floor, color=plots.FLOOR_COLOR, ls="--", lw=1, label="noise floor")
-    limit = limits["one_step" if j == 0 else "ten_last"]
-    ax.axhline(limit, color=plots.TARGET_COLOR, ls=":", lw=1.5, label="oracle")
-    best = min(row["value"] for row in board["one_step" if j == 0 else "ten_last"])
-    ax.axhline(best, color=plots.PALETTE[4], ls="-.", lw=1, label="best chapter model")
-    ax.set(xscale="log", yscale="log", xlabel="training series presented",
-           ylabel="validation MSE", title=task)
-axes[0].legend(fontsize=8);
-
-# %%
-print(f"{'':>28} {'one step':>9} {'10th step':>9} {'seconds':>8}")
-for label, run in (("dense, fresh data", dense_fresh), ("CNN, fresh data", cnn_fresh)):
-    print(f"{label:>28} {run['one_step']:9.5f} {run['ten_last']:9.5f} {run['seconds']:8.0f}")
-print(f"{'dense, fixed data':>28} {fixed_curve[-1, 1]:9.5f} {fixed_curve[-1, 2]:9.5f} "
-      f"{fixed_seconds:8.0f}")
-print(f"{'oracle':>28} {limits['one_step']:9.5f} {limits['ten_last']:9.5f}")
-chapter_best = {task: min(row["value"] for row in board[task])
-                for task in ("one_step", "ten_last")}
-if P.name == "full":
-    # the dense network on fresh data beats every chapter model on both tasks
-    assert dense_fresh["one_step"] < chapter_best["one_step"] / 1.5
-    assert dense_fresh["ten_last"] < chapter_best["ten_last"]
-    # on the one-step task, so do the CNN and the recipe alone on the chapter's series
-    assert cnn_fresh["one_step"] < chapter_best["one_step"]
-    assert fixed_curve[-1, 1] < chapter_best["one_step"]
-    # and fresh data takes the same network further
-    assert dense_fresh["one_step"] < fixed_curve[-1, 1]
-    assert dense_fresh["ten_last"] < fixed_curve[-1, 2] / 1.2
-else:  # quick runs are short: only check that more fresh data helped
-    assert dense_fresh["curve"][-1, 2] < dense_fresh["curve"][0, 2]
-
-# %% [markdown]
-# In the full profile, fed 4 million fresh series, the dense network ends close to the
-# oracle on both tasks (0.00106 against 0.00100 one step ahead, 0.00128 against 0.00115
-# on the 10th step), with under half the error of the chapter's best model one step
-# ahead (0.0026) and about half on the 10th step (0.0024). On the one-step task the CNN
-# (1 million series) and the dense network on the chapter's 7,000 series beat the
-# chapter's models too; on the 10th step both land slightly below the best of them in
-# this run (0.00223 and 0.00203 against 0.0024), gaps within the seed-to-seed spread of
-# the chapter's gated recurrent models, so call them ties (`results/SEEDS.md`).
-#
-# Two lessons, and neither is about architecture:
-#
-# - **The recipe.** On the chapter's 7,000 series, the dense network trained with large
-#   batches, a decaying learning rate and many epochs already beats every model of the
-#   chapter on the one-step task, and ties with the best on the 10th step. The
-#   chapter's models were trained with a constant rate for 20 epochs; their scores say
-#   as much about that recipe as about recurrence.
-# - **The data.** Fed fresh series instead, the same network keeps improving long after
-#   the fixed-data run has levelled off, and ends close to the oracle. The learning curves
-#   make the point: with fixed data, more passes give less and less; with fresh data,
-#   every chunk still helps. The small CNN follows the same kind of curve.
-#
-# Real data is never free, which is why data augmentation, pre-training on related data
-# and a good training recipe are usually worth more effort than a new architecture.
-#
-# The leaderboard again, the one-step and last-step panels, now with this section's
-# models:
-
-# %%
-final_board = results.leaderboard(P.name)
-fig = plots.plot_leaderboard(
-    {task: final_board[task] for task in ("one_step", "ten_last")}, floor=floor,
-    limits=limits)
-
-# %% [markdown]
-# ## 7. Try it: design a dilated stack
+# ## 6. Try it: design a dilated stack
 #
 # Choose the kernel size, the number of layers and how many times the run of doubling
 # rates repeats; the figure shows what the last output sees, and the line below it the
@@ -844,40 +592,59 @@ widgets.interactive_view(show_stack, {
 #   with about 50 times fewer parameters than one convolution as wide. We checked both
 #   formulas, and causality, on Keras layers.
 # - The simplified WaveNet is in the same range as notebook 03's `SimpleRNN`
-#   sequence-to-sequence model, with about twice the error of notebook 05's gated
-#   recurrent models; the full WaveNet, with gated activation units (one tanh
-#   times one sigmoid), residual and skip connections and a linear head, ends ahead of
-#   the simplified one.
+#   sequence-to-sequence model, behind notebook 06's gated recurrent models; the full
+#   WaveNet, with gated activation units (one tanh times one sigmoid), residual and
+#   skip connections and a linear head, ends ahead of the simplified one.
 # - A recurrent layer runs its steps one after another: our two GRU layers make
 #   $2n + 1$ operations in a row on $n$ steps, the WaveNet 9 whatever the length; how
 #   that shows in training time depends on the hardware (the notebook measures it).
-# - The noise floor is the limit no forecast beats; the oracle (the generating formula
-#   fitted by least squares to each series' noisy values) is an achievable error, and
-#   the best possible one lies between the two. Every chapter model stays well above
-#   the oracle, which itself nears the floor only one step ahead.
-# - With unlimited fresh data and a decayed learning rate, a dense network and a small
-#   CNN get close to the oracle: data and optimisation mattered more than the
-#   architecture.
+# - On the memory task a WaveNet can reach every lag, but learning to find the marked
+#   value is what limits it; where it recalls, its answer depends most on that value.
+# - Notebook 10 puts every model of the chapter on one leaderboard, against the noise
+#   floor and an oracle.
 #
 # ## Exercises
 #
 # 1. Compute the receptive field of the book's simplified WaveNet if every layer used a
-#    kernel of 3. Check your answer with `convs.receptive_field` and with `steps_seen`.
+#    kernel of 3: `check_receptive_field(n, kernel_size=3)`.
+#    <details><summary>Solution</summary>
+#
+#    Each layer of kernel $k$ and rate $d$ adds $(k - 1)\,d$ steps:
+#    $1 + 2 \times (1 + 2 + 4 + 8) \times 2 = 61$; `convs.receptive_field(3, (1, 2, 4, 8) * 2)`
+#    agrees.
+#    </details>
 # 2. Train the simplified WaveNet with rates (1, 2, 4, 8, 16, 32): a receptive field
 #    longer than the input. Does the last-step MSE change? Why (or why not)?
+#    <details><summary>Solution</summary>
+#
+#    `train_forecaster(simple_wavenet(P.ahead, rates=(1, 2, 4, 8, 16, 32)), "wn_wide",
+#    "wide")` (it records; pass a new name). The last step now sees all 50 inputs, but
+#    the early steps' forecasts see zero padding, and the sines' recent past already
+#    says most of the future: expect a change within the seed-to-seed spread.
+#    </details>
 # 3. Replace the `gated_activation` of `GatedResidualBlock` with a plain ReLU on `f`
 #    channels (and no gate). Keep everything else and compare the last-step MSE.
+#    <details><summary>Solution</summary>
+#
+#    Make the dilated convolution output `filters` channels and apply `ops.relu`. The
+#    residual and skip paths are unchanged. Compare over a few seeds before concluding:
+#    one run cannot separate models this close.
+#    </details>
 # 4. Run the memory experiment with the simplified WaveNet,
 #    `memory.build_model(simple_wavenet(20, memory_rates, n_inputs=2))`. Which lags does
 #    it recall? What does the gate give the full WaveNet on this task?
-# 5. Train the dense network of section 6 on fresh data at the 10-step pace only
-#    (`time_step=1/59` for every series). What happens to its one-step score, and why?
-#    (Hint: compare the frequencies per step that each pace produces.)
-# 6. Going further: match the dense network's fresh-data scores (printed in section 6)
-#    in the same training time on your machine, with any model. Then beat the strided
-#    CNN with a sequence model of your own in the same time.
+#    <details><summary>Solution</summary>
+#
+#    Replace `full_wavenet(...)` in section 5's loop. A ReLU stack has no product of two
+#    signals, so it cannot simply multiply the value by the marker: it has to build the
+#    selection out of sums and thresholds, which is harder to learn; the gate does it in
+#    one multiplication.
+#    </details>
+
+# %%
+from helpers.exercises.lesson07 import check_receptive_field
 
 # %% [markdown]
 # <!-- nav -->
 #
-# [← 05 · Short-term memory: LSTM and GRU cells, and 1D convolutions](05_lstm_gru_conv1d.ipynb) · [index](00_index.ipynb) · [07 · A real series: half-hourly electricity demand →](07_real_series.ipynb)
+# [← 06 · The GRU cell, a convolutional front end, and how far back cells remember](06_conv1d_and_memory.ipynb) · [index](00_index.ipynb) · [08 · A real series: half-hourly electricity demand →](08_real_series.ipynb)

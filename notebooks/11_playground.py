@@ -16,20 +16,21 @@
 # %% [markdown]
 # <!-- nav -->
 #
-# [← 08 · The chapter's exercises, answered and run](08_exercises.ipynb) · [index](00_index.ipynb)
+# [← 10 · Going further: the chapter's models against the limits](10_going_further.ipynb) · [index](00_index.ipynb)
 
 # %% [markdown]
-# # 09 · The playground
+# # 11 · The playground
 #
 # Notebooks 01 to 08 each built and measured a few models. Here you choose, and the
 # playground measures:
 #
 # - a **task**: the next value of a synthetic series (notebooks 01-02), its next 10
-#   values (03), notebook 05's memory task (recall a value seen 20 steps earlier), or the
-#   real electricity demand of notebook 07, a day ahead;
+#   values (03), notebook 06's memory task (recall a value seen a chosen number of
+#   steps earlier, the **memory lag**), or the real electricity demand of notebook 08, a
+#   day ahead;
 # - an **architecture**: linear, SimpleRNN, deep RNN, layer-normalized RNN (notebook
-#   04's custom cell), LSTM, peephole LSTM (notebook 05's custom cell), GRU, Conv1D + GRU,
-#   WaveNet and full WaveNet (notebook 06);
+#   04's custom cell), LSTM, peephole LSTM (notebook 05's custom cell), GRU, Conv1D + GRU
+#   (notebook 06), WaveNet and full WaveNet (notebook 07);
 # - its **size** (units and layers; for WaveNets, filters and runs of dilation rates),
 #   the **learning rate**, the **epochs**, **dropout** after each recurrent layer, and
 #   gradient **clipping** (notebook 04).
@@ -37,7 +38,10 @@
 # Press **Train** and the learning curve grows epoch by epoch; when training ends, the
 # model's forecast of a validation example appears and the run joins the
 # **leaderboard**, next to the task's trivial baseline and, where the book trained the
-# same model on the same task, the book's figure.
+# same model on the same task, the book's figure. Under the leaderboard, the learning
+# curves of the runs you pick are **overlaid**, one colour per run. And a **preset**
+# sets every control to one run of a notebook's key experiment, so that you can replay
+# it, and its comparison, in two clicks.
 #
 # **What you will learn**: to run your own experiments on everything the course has
 # built, and to read a learning curve and a leaderboard to decide what to try next.
@@ -107,6 +111,44 @@ if P.name == "full":
     assert gru_run.score < one_step.baseline
 
 # %% [markdown]
+# ## Learning curves, overlaid
+#
+# After every epoch a run also scores the validation set with its task's metric
+# (validation MSE, recall, or MAE in MW), and keeps that curve: the leaderboard shows
+# where each run ended, the overlay how it got there. Two runs that end level may not
+# be level at all: one still falling steeply may have more to give with more epochs.
+# Each curve ends at the run's leaderboard score, which the cell below checks on the two
+# runs above.
+
+# %%
+for run in demo:
+    curve = run.history["val_score"]
+    print(f"{playground.arch_label(run.arch):>6}: " +
+          "  ".join(f"{value:.4f}" for value in curve) + f"  (leaderboard: {run.score:.4f})")
+    assert len(curve) == run.epochs
+    assert abs(curve[-1] - run.score) <= 1e-5 * abs(run.score) + 1e-9
+
+# %% [markdown]
+# ## Presets: each notebook's key experiment
+#
+# A preset sets the task, the memory lag, the model and the sliders to one run of a
+# notebook's key experiment, within the playground's small budget; its description
+# names the notebook it comes from. Presets come in comparisons: the SimpleRNN, LSTM and
+# GRU on the memory task at lag 50 (notebook 06), for instance, or two WaveNets on that
+# same task (notebook 07): two runs of dilation rates 1, 2, 4, 8 against four. The cell
+# below prints how far back each one sees, and checks that only the deeper one reaches
+# a value 50 steps back. Pick a preset and press **Train**, or press **Train the
+# comparison** to train each model of its comparison in turn and overlay their curves.
+# The table under the app lists them all, with what each changes from the playground's
+# defaults.
+
+# %%
+reach = {runs: convs.receptive_field(2, (1, 2, 4, 8) * runs) for runs in (2, 4)}
+print("WaveNet receptive field:", ", ".join(f"{runs} runs of rates 1-8: {steps} steps"
+                                            for runs, steps in reach.items()))
+assert reach[2] < 50 + 1 <= reach[4]  # the value, 50 steps back, and the answer's step
+
+# %% [markdown]
 # ## Train and compare
 
 # %% tags=["nbval-ignore-output"]
@@ -116,20 +158,30 @@ for run in demo:
 app.view
 
 # %% [markdown]
+# The presets, by notebook and comparison:
+
+# %%
+playground.preset_table()
+
+# %% [markdown]
 # ## Things to try
 #
 # 1. Train the linear model for one epoch, then for the most epochs the slider allows.
-#    How much do the extra epochs buy? Then the SimpleRNN: with a single recurrent
-#    neuron, how far is it from the linear model, and from the book's figure?
-# 2. On the 10-step task, compare the deep RNN (the book's sequence-to-vector model,
-#    0.008 in the book) with the linear model (0.0188).
-# 3. The memory task: a SimpleRNN-based deep RNN against an LSTM and a GRU of the same
-#    size. Which recalls the value 20 steps later (a recall near 1)? And the WaveNet, whose
-#    receptive field (two runs of rates 1-8: 31 steps) covers the lag?
-# 4. Push the learning rate to 0.1 with the deep RNN, with and without clipping.
-# 5. The real series: does any network beat the seasonal naive forecast (last week's
-#    values) within the playground's budget? Notebook 07 trains longer and tells why the
-#    answer is not obvious.
+#    How much do the extra epochs buy? Then the preset *02 · one step ahead: SimpleRNN*:
+#    with a single recurrent neuron, how far is it from the linear model, and from the
+#    book's figure? Overlay the two curves.
+# 2. The comparison *03 · ten steps at once*: the deep RNN (the book's
+#    sequence-to-vector model) against the linear model. Compare with the book's figures
+#    in the leaderboard.
+# 3. The comparison *06 · memory task, lag 50*: which cells recall a value 50 steps
+#    later (a recall near 1)? Move the memory lag down to 10 and train the SimpleRNN
+#    again. Then *07 · WaveNet on the memory task*: what does its receptive field
+#    decide?
+# 4. The comparison *04 · learning rate 0.1*: the deep RNN with large steps, with
+#    clipping, and with layer normalization. Which curve is the steadiest?
+# 5. The real series (*08 · the real series, next day*): does any network beat the
+#    seasonal naive forecast (last week's values) within the playground's budget?
+#    Notebook 08 trains longer and tells why the answer is not obvious.
 #
 # ## Summary
 #
@@ -139,8 +191,10 @@ app.view
 #   it shows which models learn fast, not which are best after long training.
 # - The leaderboard puts each score next to a trivial baseline; a model that does not
 #   beat it has not learned the task yet.
+# - The overlay shows how each run got to its score; the presets replay each
+#   notebook's key experiment, a comparison at a time.
 
 # %% [markdown]
 # <!-- nav -->
 #
-# [← 08 · The chapter's exercises, answered and run](08_exercises.ipynb) · [index](00_index.ipynb)
+# [← 10 · Going further: the chapter's models against the limits](10_going_further.ipynb) · [index](00_index.ipynb)
