@@ -46,8 +46,9 @@ SUMMARIES = {
                     "sketches and Bach chorales included",
     "10_going_further": "the chapter's leaderboard against the noise floor and an oracle, "
                         "and what fresh data and a training recipe add",
-    "11_playground": "every task and architecture behind sliders and a Train button, with "
-                     "a leaderboard; also a web app (make app)",
+    "11_playground": "every task and architecture behind sliders and a Train button, a "
+                     "leaderboard with overlaid learning curves, presets that replay each "
+                     "notebook's key experiment; also a web app (make app)",
 }
 """One line per notebook for the index (a notebook without one fails the check)."""
 

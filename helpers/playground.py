@@ -251,7 +251,7 @@ def load_task(task: str, settings: Settings | None = None, *, seed: int | None =
 
     The synthetic tasks draw ``n_train + n_valid`` series; the memory task as many
     sequences at lag ``memory_lag``; the real series is cut into windows of its training
-    and validation weeks (notebook 07's split; the test weeks are never touched here).
+    and validation weeks (notebook 08's split; the test weeks are never touched here).
     """
     _task(task)
     s = settings or get_settings()
@@ -963,7 +963,7 @@ _ONE = "one step ahead"
 _TEN = "ten steps at once"
 _LR = "learning rate 0.1"
 _GATED = "gated cells, ten steps"
-_CONV = "a Conv1D front end, ten steps"
+_FRONT = "a Conv1D front end, ten steps"
 _MEMORY = "memory task, lag 50"
 _WAVENET = "WaveNet, ten steps"
 _REACH = "WaveNet on the memory task, lag 50"
@@ -1003,22 +1003,22 @@ PRESETS: dict[str, Preset] = _presets(
            "SimpleRNN, at the same learning rate.",
            "1-step", "ln_rnn", learning_rate=0.1),
     Preset("05", _GATED, "LSTM (2 x 20)",
-           "From notebook 05: two LSTM layers of 20 units. Notebook 05 finds LSTM, "
+           "From notebook 05: two LSTM layers of 20 units. Notebook 06 finds LSTM, "
            "peephole LSTM and GRU within seed-to-seed spread: a tie.",
            "10-step", "lstm"),
     Preset("05", _GATED, "peephole LSTM (2 x 20)",
            "From notebook 05: its custom peephole cell, run by keras.layers.RNN "
            "(slower: no fused kernel).",
            "10-step", "peephole"),
-    Preset("05", _GATED, "GRU (2 x 20)",
-           "From notebook 05: two GRU layers: three sets of weights per unit where the "
+    Preset("06", _GATED, "GRU (2 x 20)",
+           "From notebook 06: two GRU layers: three sets of weights per unit where the "
            "LSTM has four (see the params column).",
            "10-step", "gru"),
-    Preset("06", _CONV, "GRU (2 x 20)",
+    Preset("06", _FRONT, "GRU (2 x 20)",
            "From notebook 06: the GRUs alone, to compare with the same GRUs behind a "
            "strided Conv1D.",
            "10-step", "gru"),
-    Preset("06", _CONV, "Conv1D + GRU (2 x 20)",
+    Preset("06", _FRONT, "Conv1D + GRU (2 x 20)",
            "From notebook 06: a Conv1D with stride 2 halves the sequence before the "
            "GRUs.",
            "10-step", "conv_gru"),

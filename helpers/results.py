@@ -14,7 +14,7 @@ import argparse
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from math import isfinite
 from numbers import Real
@@ -411,9 +411,39 @@ def write_table(profile: str = "full", root: Path | None = None) -> Path:
     path = base / name
     limits_path = base / profile / LIMITS_FILE
     limits = limits_text(json.loads(limits_path.read_text())) if limits_path.exists() else ""
+    sweep: dict[str, dict[int, float]] = {}
+    if root is None:  # the committed results: add the seed sweep's spread where there is one
+        from helpers.seeds import DEFAULT_SEEDS, spreads  # imported here: seeds imports us
+        sweep = {s.name: s.values for s in spreads(profile, DEFAULT_SEEDS)}
     path.write_text(header + table(records, times) + limits + other_text(
-        other_records(profile, base)))
+        other_records(profile, base), {n: list(v.values()) for n, v in sweep.items()} or None)
+        + covariate_text(sweep))
     return path
+
+
+def covariate_text(sweep: Mapping[str, Mapping[int, float]]) -> str:
+    """What notebook 08's calendar inputs change, per seed of the sweep (``sweep`` maps a
+    record name to its value at each seed): one line per ``real_<model>_calendar`` whose
+    plain ``real_<model>`` was recorded at the same seeds; "" when there is none."""
+    lines = []
+    for name, with_calendar in sorted(sweep.items()):
+        plain = sweep.get(name.removesuffix("_calendar"))
+        if not name.endswith("_calendar") or not plain:
+            continue
+        seeds = [s for s in with_calendar if s in plain]
+        if not seeds:
+            continue
+        change = {s: with_calendar[s] - plain[s] for s in seeds}
+        mean = sum(change.values()) / len(change)
+        lines.append(f"- `{name.removesuffix('_calendar')}`: "
+                     + ", ".join(f"seed {s}: {d:+.0f}" for s, d in change.items())
+                     + f" MW (mean {mean:+.0f}, {min(change.values()):+.0f} to "
+                     f"{max(change.values()):+.0f})")
+    if not lines:
+        return ""
+    return ("\n### Calendar inputs (notebook 08)\n\nNext-day test MAE with the four calendar "
+            "channels minus without them, same recipe and seed (negative: the calendar "
+            "helped):\n\n" + "\n".join(lines) + "\n")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -25,9 +25,10 @@ show.
 
 **Padding.** Batches are zero-padded; :class:`MaskPadding` turns the lengths into a Keras
 mask and :class:`MaskedConv1D` carries it through convolutions, so ``BatchNormalization``
-and ``LSTM`` layers ignore the padding; :class:`PenPositions` adds the pen's position to
-each move. :func:`plot_sketches` and :func:`plot_confusion` draw sketches and results.
-The exercise's data sizes and epochs depend on the run profile (:data:`SETTINGS`).
+and ``LSTM`` layers ignore the padding. :class:`PenPositions` adds the pen's position to
+each move, for :func:`bag_of_points`, a baseline blind to the order of the points.
+:func:`plot_sketches` and :func:`plot_confusion` draw sketches and results. The
+exercise's data sizes and epochs depend on the run profile (:data:`SETTINGS`).
 """
 
 from __future__ import annotations
@@ -516,7 +517,7 @@ class MaskedConv1D(keras.layers.Conv1D):
 
 @keras.saving.register_keras_serializable(package="course")
 class PenPositions(keras.layers.Layer):
-    """Moves ``[batch, steps, 3]`` -> ``[batch, steps, 5]``: each move, then where it left the pen.
+    """Each move ``(dx, dy, pen_lifted)``, then the pen's position after it: 3 -> 5 features.
 
     The position ``(x, y)`` is the running sum of the moves ``(dx, dy)``, relative to the
     pen's first point. A model that looks at each step on its own (a "bag of points")
@@ -533,6 +534,29 @@ class PenPositions(keras.layers.Layer):
 
     def compute_output_shape(self, input_shape):
         return (*input_shape[:-1], input_shape[-1] + 2)
+
+
+def bag_of_points(n_classes: int, max_len: int, units: int = 192) -> keras.Model:
+    """A classifier blind to the order of the points: ``[inks, lengths]`` -> probabilities.
+
+    Each step goes through :class:`MaskPadding` and :class:`PenPositions` (the move and
+    where it left the pen), then through the same two ``Dense(units)`` ReLU layers; a
+    masked average over the real points, one more ``Dense(units)`` and a softmax over
+    ``n_classes`` follow. Permuting a sketch's points (moves and positions together)
+    leaves its output unchanged.
+    """
+    n_classes = _positive_int("n_classes", n_classes)
+    max_len = _positive_int("max_len", max_len)
+    units = _positive_int("units", units)
+    ink = keras.Input(shape=(max_len, 3), name="ink")
+    length = keras.Input(shape=(), dtype="int32", name="length")
+    x = PenPositions()(MaskPadding()([ink, length]))
+    for _ in range(2):
+        x = keras.layers.Dense(units, activation="relu")(x)
+    x = keras.layers.GlobalAveragePooling1D()(x)  # over the real points only (the mask)
+    x = keras.layers.Dense(units, activation="relu")(x)
+    outputs = keras.layers.Dense(n_classes, activation="softmax")(x)
+    return keras.Model([ink, length], outputs, name="bag_of_points")
 
 
 # --------------------------------------------------------------------------- figures

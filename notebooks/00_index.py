@@ -30,7 +30,7 @@
 # | [08 · A real series: half-hourly electricity demand](08_real_series.ipynb) | a real series (electricity demand): seasonal baselines, SARIMA and the course's networks, in MW |
 # | [09 · The chapter's exercises, answered and run](09_exercises.ipynb) | the chapter's exercises answered with runnable checks, QuickDraw sketches and Bach chorales included |
 # | [10 · Going further: the chapter's models against the limits](10_going_further.ipynb) | the chapter's leaderboard against the noise floor and an oracle, and what fresh data and a training recipe add |
-# | [11 · The playground](11_playground.ipynb) | every task and architecture behind sliders and a Train button, with a leaderboard; also a web app (make app) |
+# | [11 · The playground](11_playground.ipynb) | every task and architecture behind sliders and a Train button, a leaderboard with overlaid learning curves, presets that replay each notebook's key experiment; also a web app (make app) |
 #
 # ## The learning path
 #

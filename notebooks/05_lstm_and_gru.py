@@ -71,7 +71,7 @@ print("inputs", X_train.shape[1:], " targets", Y_train.shape[1:],
 # 0.01, the book's 20 epochs (6 in the quick profile), and the last-step MSE as the
 # figure we record. Only the
 # layers change, so the comparisons are about the cells. (The book trains its gated
-# models with Adam's default rate, 0.001; exercise 1 shows what that changes.)
+# models with Adam's default rate, 0.001; exercise 2 shows what that changes.)
 
 # %%
 def train_seq2seq(model, name, label, X_tr=X_train, Y_tr=Y_train, X_va=X_valid,

@@ -96,6 +96,7 @@ def sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
 
+# %% [markdown]
 # ## 1. The GRU cell
 #
 # The **gated recurrent unit** (Cho et al., 2014) is a leaner LSTM. It has a single state
@@ -241,7 +242,8 @@ gru
 # %%
 print(f"last-step MSE: SimpleRNN seq-to-seq {seq2seq_mse:.4f}, LSTM {lstm_mse:.4f}, "
       f"GRU {gru.value:.4f}")
-print(f"parameters: GRU {gru.params:,}")
+print(f"parameters: GRU {gru.params:,}, LSTM (notebook 05) "
+      f"{seq2seq_model(keras.layers.LSTM, 'lstm').count_params():,}")
 assert gru.value < seq2seq_mse  # the GRU beats the SimpleRNN model too
 if P.name == "full":
     assert gru.value <= 0.0095

@@ -369,3 +369,44 @@ def test_change_rate_and_in_scale():
         chorales.change_rate(np.array([60, 62]))
     with pytest.raises(ValueError, match="reference must contain"):
         chorales.in_scale(moving, np.zeros((2, 2), dtype=np.int32))
+
+
+class _NextToken:
+    """A stand-in model: at every step, all the probability on (previous token + 1) % n."""
+
+    def __init__(self, n_tokens=5):
+        self.n_tokens = n_tokens
+        self.shapes = []
+
+    def predict_on_batch(self, song):
+        self.shapes.append(song.shape)
+        probs = np.zeros((*song.shape, self.n_tokens), dtype=np.float32)
+        np.put_along_axis(probs, ((song + 1) % self.n_tokens)[..., None], 1.0, axis=-1)
+        return probs
+
+
+def test_generate_extends_the_opening_step_by_step_in_one_buffer():
+    model = _NextToken()
+    opening = np.array([[1, 2], [2, 3]], dtype=np.int64)
+    song = chorales.generate(model, opening, 3, temperature=0, seed=0)
+    assert song.dtype == np.int32 and song.shape == (5, 2)
+    assert np.array_equal(song, [[1, 2], [2, 3], [3, 4], [4, 0], [0, 1]])
+    assert set(model.shapes) == {(1, 5, 2)}  # one buffer shape, traced once
+    # with temperature, the same seed gives the same song; all the mass on one token
+    # means any temperature > 0 draws it too
+    assert np.array_equal(chorales.generate(model, opening, 3, 1.5, seed=4), song)
+    assert chorales.generate(model, opening, 0, 1.0).shape == (2, 2)
+
+
+def test_generate_errors():
+    opening = np.array([[1, 2]], dtype=np.int32)
+    with pytest.raises(TypeError, match="model"):
+        chorales.generate("model", opening, 3, 1.0)
+    with pytest.raises(ValueError, match="opening"):
+        chorales.generate(_NextToken(), np.zeros((0, 2), dtype=np.int32), 3, 1.0)
+    with pytest.raises(ValueError, match="opening"):
+        chorales.generate(_NextToken(), np.array([[0.5, 1.0]]), 3, 1.0)
+    with pytest.raises(ValueError, match="n_new"):
+        chorales.generate(_NextToken(), opening, -1, 1.0)
+    with pytest.raises(ValueError, match="temperature"):
+        chorales.generate(_NextToken(), opening, 3, -1.0)

@@ -275,6 +275,13 @@ def test_every_preset_is_a_valid_setting_of_the_controls():
     memory_runs = [p for p in pg.PRESETS.values() if p.notebook == "06" and p.task == "memory"]
     assert {p.arch for p in memory_runs} >= {"deep_rnn", "lstm"}
     assert {(p.units, p.layers, p.lag) for p in memory_runs} == {(20, 1, 50)}
+    # notebook 07's pair: the receptive fields their descriptions quote, around lag 50
+    from helpers import convs
+    for p in pg.PRESETS.values():
+        if p.arch == "wavenet" and p.task == "memory":
+            steps = convs.receptive_field(2, (1, 2, 4, 8) * p.layers)
+            assert f"the last {steps} steps" in p.description
+            assert ("too few" in p.description) == (steps < p.lag + 1)
     table = pg.preset_table()
     assert len(table) == len(pg.PRESETS) and "memory (lag 50)" in set(table["task"])
     assert table.index.names == ["notebook", "comparison"]

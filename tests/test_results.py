@@ -146,7 +146,7 @@ def test_other_records_get_their_own_tables(tmp_path):
     text = results.other_text(groups)
     assert "| SARIMA | 120 | 336 | 49 | 2.0 s |" in text
     assert "| 09 | Sketch model | test_accuracy | 0.900 | 0.167 (chance) |" in text
-    assert "| 08 | Chorale model | test_accuracy | 0.950 | n/a |" in text
+    assert "| 09 | Chorale model | test_accuracy | 0.950 | n/a |" in text
     path = results.write_table("full", tmp_path)
     assert "A real series (notebook 08)" in path.read_text()
 
@@ -172,3 +172,12 @@ def test_forget_notebook_removes_only_that_notebooks_records(tmp_path):
     import pytest
     with pytest.raises(ValueError, match="notebook"):
         results.forget_notebook("four", profile="quick", root=tmp_path)
+
+
+def test_covariate_text_lists_the_change_per_seed():
+    text = results.covariate_text({
+        "real_gru": {42: 340.0, 7: 350.0}, "real_gru_calendar": {42: 330.0, 7: 356.0},
+        "real_lstm_calendar": {42: 1.0}})  # no plain run to compare with: left out
+    assert "seed 42: -10, seed 7: +6 MW (mean -2, -10 to +6)" in text
+    assert "real_lstm" not in text
+    assert results.covariate_text({"real_gru": {42: 1.0}}) == ""

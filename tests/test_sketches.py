@@ -23,25 +23,72 @@ def test_make_sketches_shapes_dtypes_pen_flags_and_classes():
         assert 2 <= len(ink) <= sketches.MAX_POINTS
         assert set(np.unique(ink[:, 2])) <= {0.0, 1.0}
         assert ink[-1, 2] == 1  # the last point ends the last stroke
-        assert 1 <= ink[:, 2].sum() <= 2  # one or two strokes
+        assert 1 <= ink[:, 2].sum() <= 5  # a stroke or a few (gaps, arrows, stray marks)
         # each axis of the absolute drawing spans [0, 1] (up to the dropped first point)
         points = np.vstack([[0, 0], np.cumsum(ink[:, :2], axis=0)])
         span = points.max(axis=0) - points.min(axis=0)
         assert np.allclose(span, 1, atol=1e-5)
     strokes = np.array([ink[:, 2].sum() for ink in inks])
-    assert 0.1 < np.mean(strokes == 2) < 0.5
+    assert 0.2 < np.mean(strokes >= 2) < 0.7
+    # lengths vary widely, within and across classes
+    lengths = np.array([len(ink) for ink in inks])
+    assert lengths.min() < 15 and lengths.max() > 45
 
 
-def test_make_sketches_is_deterministic_by_seed_and_subsets_classes():
-    a, la, _ = sketches.make_sketches(30, seed=7)
-    b, lb, _ = sketches.make_sketches(30, seed=7)
-    c, lc, _ = sketches.make_sketches(30, seed=8)
-    assert np.array_equal(la, lb)
-    assert all(np.array_equal(x, y) for x, y in zip(a, b))
-    assert not all(len(x) == len(y) and np.array_equal(x, y) for x, y in zip(a, c))
-    inks, labels, names = sketches.make_sketches(10, seed=1, classes=["star", "circle"])
-    assert names == ("star", "circle") and set(labels) == {0, 1}
-    assert sketches.make_sketches(0, seed=1)[0] == []
+def test_sketches_are_deformed_and_some_are_partial(monkeypatch):
+    # two squares never come out the same (random shear, stretch, rotation, noise)
+    a = sketches.draw("square", np.random.default_rng(5))
+    b = sketches.draw("square", np.random.default_rng(6))
+    assert len(a) != len(b) or not np.allclose(a, b)
+    # the arrow is drawn in two strokes
+    inks, labels, _ = sketches.make_sketches(100, seed=11, classes=["arrow"])
+    assert np.mean([ink[:, 2].sum() >= 2 for ink in inks]) > 0.7
+
+    def circle(truncate=0.0, gap=0.0, stray=0.0):
+        monkeypatch.setattr(sketches, "TRUNCATE_RATE", truncate)
+        monkeypatch.setattr(sketches, "GAP_RATE", gap)
+        monkeypatch.setattr(sketches, "STRAY_RATE", stray)
+        return sketches.draw("circle", np.random.default_rng(3))
+
+    whole = circle()
+    assert whole[:, 2].sum() == 1  # one stroke
+    unfinished = circle(truncate=1.0)  # the same circle, its end missing
+    assert 0.4 * len(whole) < len(unfinished) < 0.95 * len(whole)
+    gap = circle(gap=1.0)  # a run of points dropped: two strokes
+    assert gap[:, 2].sum() == 2 and len(gap) < len(whole)
+    stray = circle(stray=1.0)  # a short extra stroke
+    assert stray[:, 2].sum() == 2 and 2 <= len(stray) - len(whole) <= 4
+
+
+def test_pen_positions_and_bag_of_points():
+    inks, _, _ = sketches.make_sketches(2, seed=9)
+    out = sketches.PenPositions()(inks[0][None]).numpy()
+    assert out.shape == (1, len(inks[0]), 5)
+    assert np.allclose(out[0, :, :3], inks[0])
+    assert np.allclose(out[0, :, 3:], np.cumsum(inks[0][:, :2], axis=0), atol=1e-5)
+    model = sketches.bag_of_points(4, 80, units=16)
+    assert model.output_shape == (None, 4)
+    # whatever follows the padding is masked out
+    n = len(inks[1])
+    batch = np.zeros((2, 80, 3), np.float32)
+    batch[:, :n] = inks[1]
+    batch[1, n:] = 7.0
+    probs = model([batch, np.array([n, n], np.int32)]).numpy()
+    assert np.allclose(probs[0], probs[1], atol=1e-6)
+    # after PenPositions, the order of the points does not matter
+    after = model.layers[[type(layer) for layer in model.layers].index(
+        sketches.PenPositions) + 1:]
+    points = sketches.PenPositions()(batch[:1]).numpy()
+    shuffled = points[:, np.random.default_rng(0).permutation(80)]
+
+    def rest(x):
+        for layer in after:
+            x = layer(x)
+        return keras.ops.convert_to_numpy(x)
+
+    assert np.allclose(rest(points), rest(shuffled), atol=1e-6)
+    with pytest.raises(ValueError, match="units"):
+        sketches.bag_of_points(3, 10, units=0)
 
 
 def test_to_stroke3_and_strokes_of_invert_each_other():
@@ -161,7 +208,7 @@ def test_confusion_matrix_and_plots():
 def test_settings_per_profile():
     quick, full = sketches.get_settings("quick"), sketches.get_settings("full")
     assert quick.n_train < full.n_train and quick.epochs <= full.epochs
-    assert full.min_accuracy >= 0.9
+    assert quick.min_accuracy <= full.min_accuracy < 0.9  # hard data: errors remain
     with pytest.raises(ValueError, match="profile"):
         sketches.get_settings("huge")
     with pytest.raises(ValueError, match="min_accuracy"):
@@ -172,11 +219,11 @@ def test_settings_per_profile():
     (lambda: sketches.make_sketches(-1, seed=0), ValueError, "n must be"),
     (lambda: sketches.make_sketches(2.5, seed=0), TypeError, "n must be"),
     (lambda: sketches.make_sketches(3, seed=-2), ValueError, "seed"),
-    (lambda: sketches.make_sketches(3, seed=0, classes=["hexagon"]), ValueError, "classes"),
+    (lambda: sketches.make_sketches(3, seed=0, classes=["octagon"]), ValueError, "classes"),
     (lambda: sketches.make_sketches(3, seed=0, classes="star"), TypeError, "classes"),
     (lambda: sketches.make_sketches(3, seed=0, classes=["star", "star"]), ValueError,
      "classes"),
-    (lambda: sketches.draw("hexagon", np.random.default_rng(0)), ValueError, "name"),
+    (lambda: sketches.draw("octagon", np.random.default_rng(0)), ValueError, "name"),
     (lambda: sketches.to_stroke3([np.zeros((3, 3))]), ValueError, r"strokes\[0\]"),
     (lambda: sketches.strokes_of(np.zeros((4, 2))), ValueError, "sketch"),
     (lambda: sketches.confusion_matrix([0, 3], [0, 1], 3), ValueError, "y_true"),
