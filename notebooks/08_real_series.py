@@ -492,7 +492,6 @@ print("inputs", tuple(X_cal.shape), " targets", tuple(Y_cal.shape))
 assert np.allclose(X_cal[0, :, 1:], cal[first - S.n_steps:first])  # the same half-hours
 assert np.allclose(X_cal[..., 0], X_batch[..., 0]) and np.allclose(Y_cal, Y_batch)
 
-# %% [markdown]
 # %%
 # the Conv1D + GRU and the GRU with the calendar: same recipe and seed as without it
 with training.quiet_retracing():
