@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
+from matplotlib import patheffects
 import numpy as np
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.ticker import MaxNLocator
@@ -570,8 +571,12 @@ def gru_cell(ax: plt.Axes | None = None) -> plt.Axes:
     _op(ax, 1.2, mid, "×")
     _arrow(ax, (1.2, gates + 0.3), (1.2, mid - 0.23))
     _lines(ax, [(1.2, top), (1.2, mid + 0.23)])
-    _lines(ax, [(1.42, mid), (2.0, mid), (2.0, 0.9), (5.6, 0.9), (5.6, low),
-                (6.4, low)], arrow=False)
+    # r x h(t-1) to the candidate: it crosses the update gate's input without joining it,
+    # drawn over it with a white gap, away from the arrow head
+    xs, ys = zip(*[(1.42, mid), (2.0, mid), (2.0, 0.72), (5.6, 0.72), (5.6, low)])
+    ax.plot(xs, ys, color="#333333", lw=1.2, zorder=2, solid_capstyle="round",
+            path_effects=[patheffects.Stroke(linewidth=5, foreground="white"),
+                          patheffects.Normal()])
     _dot(ax, (0.2, top), (1.2, top), (8.8, top), (2.4, bus), (2.4, low), (5.6, low),
          (3.0, gates + 0.55), (1.2, bus))
     return _cell_frame(ax, top, "a GRU cell: update (z) and reset (r) gates, candidate g")

@@ -34,14 +34,15 @@ SUMMARIES = {
                                 "sequence-to-sequence, and error bars with MC Dropout",
     "04_unstable_gradients": "why gradients vanish or explode (the Jacobian product), a "
                              "ReLU network that fails and the remedies that cure it",
-    "05_lstm_and_gru": "LSTM and GRU cells executed from their equations and checked "
-                       "against Keras, the forget bias, and a custom peephole cell",
-    "06_conv1d_and_memory": "a strided Conv1D front end with cropped targets, and how far "
-                            "back SimpleRNN, LSTM and GRU cells remember",
+    "05_lstm": "the LSTM cell executed from its equation and checked against Keras, the "
+               "forget bias, the gates of a trained cell, and a custom peephole cell",
+    "06_gru_conv1d_and_memory": "the GRU cell executed from its equation, a strided Conv1D "
+                                "front end with cropped targets, and how far back "
+                                "SimpleRNN, LSTM and GRU cells remember",
     "07_wavenet": "dilated causal convolutions, the simplified and the full WaveNet, long "
                   "sequences, and what a WaveNet remembers",
-    "08_real_series": "a real series (electricity demand): seasonal baselines, SARIMA and "
-                      "the course's networks, in MW",
+    "08_real_series": "a real series (electricity demand): seasonal baselines, SARIMA, "
+                      "the course's networks and calendar inputs, in MW",
     "09_exercises": "the chapter's exercises answered with runnable checks, QuickDraw "
                     "sketches and Bach chorales included",
     "10_going_further": "the chapter's leaderboard against the noise floor and an oracle, "

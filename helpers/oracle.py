@@ -6,9 +6,11 @@ Every series of :func:`helpers.data.generate_time_series` is
 
 with ``w1`` in [10, 20], ``w2`` in [20, 40] and offsets ``o1``, ``o2`` in [0, 1]. A model
 that knew this formula could fit the four unknowns to the 50 observed values by least
-squares and extend the fitted curve into the future. No model trained on examples can be
-expected to do better: this is the best forecast short of knowing the noise, and its
-MSE sits just above the noise floor (the noise's variance, ``noise**2 / 12``).
+squares and extend the fitted curve into the future. Its error is an achievable one,
+not a limit: the fit inherits the noise of the 50 values, and a forecaster that also
+used how the generator draws the frequencies and offsets could do better. The limit is
+the noise floor (the noise's variance, ``noise**2 / 12``); the best possible error lies
+between the two.
 
 :func:`fit` finds the four unknowns of each series in two stages: a grid over the two
 frequencies, where the rest of the problem is linear (each sine is a sum of a sine and a

@@ -379,9 +379,9 @@ ARCHITECTURES: dict[str, Arch] = {
     "lstm": Arch("LSTM", _stack(
         lambda u, seq: keras.layers.LSTM(u, return_sequences=seq)), taught_in="05"),
     "peephole": Arch("peephole LSTM", _stack(
-        _cell_layer("05_lstm_and_gru", "PeepholeLSTMCell")), taught_in="05"),
+        _cell_layer("05_lstm", "PeepholeLSTMCell")), taught_in="05"),
     "gru": Arch("GRU", _stack(
-        lambda u, seq: keras.layers.GRU(u, return_sequences=seq)), taught_in="05"),
+        lambda u, seq: keras.layers.GRU(u, return_sequences=seq)), taught_in="06"),
     "conv_gru": Arch("Conv1D + GRU", _stack(
         lambda u, seq: keras.layers.GRU(u, return_sequences=seq), front=_conv_front),
         taught_in="06"),

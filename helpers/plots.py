@@ -170,6 +170,7 @@ def plot_learning_curves(
         ax.plot(epochs, logs[f"val_{metric}"], "-", color=line.get_color(),
                 label=f"{prefix}validation")
     ax.set_xlabel("epoch")
+    ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     ax.set_ylabel(metric if metric != "loss" else "loss (MSE)")
     if log_scale:
         ax.set_yscale("log")
@@ -274,7 +275,7 @@ def plot_leaderboard(board, *, floor: float | None = None, limits=None) -> plt.F
     if not tasks:
         raise ValueError("board must hold at least one row")
     heights = [len(board[task]) + 1.5 for task in tasks]
-    fig, axes = plt.subplots(len(tasks), 1, figsize=(9, 0.32 * sum(heights) + 1),
+    fig, axes = plt.subplots(len(tasks), 1, figsize=(10, 0.32 * sum(heights) + 1),
                              gridspec_kw={"height_ratios": heights}, sharex=True,
                              squeeze=False)
     for ax, task in zip(axes[:, 0], tasks):
@@ -284,11 +285,12 @@ def plot_leaderboard(board, *, floor: float | None = None, limits=None) -> plt.F
                 label="ours")
         book_label = "book"
         for i, row in enumerate(rows):
-            ax.text(row["value"] * 1.05, i, f"{row['value']:.4f}", va="center", fontsize=7)
+            right = max(row["value"], row.get("book") or 0)  # past the book's marker
+            ax.text(right * 1.12, i, f"{row['value']:.4f}", va="center", fontsize=7)
             if row.get("book") is not None:
                 ax.plot(row["book"], i, "D", color=PALETTE[3], ms=5, label=book_label)
                 book_label = None  # one legend entry
-        ax.set_yticks(y, [row["label"][:48] for row in rows], fontsize=8)
+        ax.set_yticks(y, [row["label"][:60] for row in rows], fontsize=8)
         if floor is not None:
             ax.axvline(floor, color=FLOOR_COLOR, ls="--", lw=1, label="noise floor")
         if limits and task in limits:
@@ -296,8 +298,8 @@ def plot_leaderboard(board, *, floor: float | None = None, limits=None) -> plt.F
         ax.set_title(TASKS[task], fontsize=10, loc="left")
         ax.set_xscale("log")
         ax.legend(fontsize=7, loc="upper right")
-    top = max(row["value"] for task in tasks for row in board[task])
-    axes[-1, 0].set_xlim(right=top * 3)
+    top = max(max(row["value"], row.get("book") or 0) for task in tasks for row in board[task])
+    axes[-1, 0].set_xlim(right=top * 4)
     axes[-1, 0].set_xlabel("validation MSE (log scale)")
     fig.tight_layout()
     return fig

@@ -38,12 +38,12 @@ NOTEBOOKS_DIR = ROOT / "notebooks"
 AFTER: dict[str, tuple[str, ...]] = {
     "02_simple_and_deep_rnns": ("01_baselines",),  # compares with 01's linear model
     "04_unstable_gradients": ("03_multistep_forecasting",),  # with 03's seq-to-seq RNN
-    "05_lstm_and_gru": ("03_multistep_forecasting",),  # the same
-    "06_conv1d_and_memory": ("03_multistep_forecasting", "05_lstm_and_gru"),
-    "07_wavenet": ("03_multistep_forecasting", "06_conv1d_and_memory"),  # + memory spans
+    "05_lstm": ("03_multistep_forecasting",),  # the same
+    "06_gru_conv1d_and_memory": ("03_multistep_forecasting", "05_lstm"),
+    "07_wavenet": ("03_multistep_forecasting", "06_gru_conv1d_and_memory"),  # + memory spans
     "10_going_further": ("01_baselines", "02_simple_and_deep_rnns",
                          "03_multistep_forecasting", "04_unstable_gradients",
-                         "05_lstm_and_gru", "06_conv1d_and_memory",
+                         "05_lstm", "06_gru_conv1d_and_memory",
                          "07_wavenet"),  # the leaderboard
 }
 """Notebook -> the notebooks whose records in ``results/`` it reads (tests/test_schedule.py
@@ -51,7 +51,7 @@ checks this against the notebooks' code)."""
 
 TEST_SECONDS = {
     "01_baselines": 21, "02_simple_and_deep_rnns": 76, "03_multistep_forecasting": 126,
-    "04_unstable_gradients": 139, "05_lstm_and_gru": 90, "06_conv1d_and_memory": 110,
+    "04_unstable_gradients": 139, "05_lstm": 90, "06_gru_conv1d_and_memory": 110,
     "07_wavenet": 120, "08_real_series": 64, "09_exercises": 73, "10_going_further": 60,
     "11_playground": 17, "unit": 130, "browser": 40}
 """Seconds each job of ``make test`` took, two at a time on 2 cores (for the order only;

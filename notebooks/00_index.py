@@ -24,10 +24,10 @@
 # | [02 · Recurrent neurons and layers: simple and deep RNNs](02_simple_and_deep_rnns.ipynb) | recurrent neurons and layers, executed by hand and checked against Keras; SimpleRNN and deep RNNs |
 # | [03 · Forecasting several steps ahead](03_multistep_forecasting.ipynb) | forecasting 10 steps: iterating, sequence-to-vector, sequence-to-sequence, and error bars with MC Dropout |
 # | [04 · Long sequences, part 1: unstable gradients](04_unstable_gradients.ipynb) | why gradients vanish or explode (the Jacobian product), a ReLU network that fails and the remedies that cure it |
-# | [05 · The LSTM cell: a long-term state and the gates that edit it](05_lstm_and_gru.ipynb) | LSTM and GRU cells executed from their equations and checked against Keras, the forget bias, and a custom peephole cell |
-# | [06 · The GRU cell, a convolutional front end, and how far back cells remember](06_conv1d_and_memory.ipynb) | a strided Conv1D front end with cropped targets, and how far back SimpleRNN, LSTM and GRU cells remember |
+# | [05 · The LSTM cell: a long-term state and the gates that edit it](05_lstm.ipynb) | the LSTM cell executed from its equation and checked against Keras, the forget bias, the gates of a trained cell, and a custom peephole cell |
+# | [06 · The GRU cell, a convolutional front end, and how far back cells remember](06_gru_conv1d_and_memory.ipynb) | the GRU cell executed from its equation, a strided Conv1D front end with cropped targets, and how far back SimpleRNN, LSTM and GRU cells remember |
 # | [07 · WaveNet: dilated causal convolutions instead of recurrence](07_wavenet.ipynb) | dilated causal convolutions, the simplified and the full WaveNet, long sequences, and what a WaveNet remembers |
-# | [08 · A real series: half-hourly electricity demand](08_real_series.ipynb) | a real series (electricity demand): seasonal baselines, SARIMA and the course's networks, in MW |
+# | [08 · A real series: half-hourly electricity demand](08_real_series.ipynb) | a real series (electricity demand): seasonal baselines, SARIMA, the course's networks and calendar inputs, in MW |
 # | [09 · The chapter's exercises, answered and run](09_exercises.ipynb) | the chapter's exercises answered with runnable checks, QuickDraw sketches and Bach chorales included |
 # | [10 · Going further: the chapter's models against the limits](10_going_further.ipynb) | the chapter's leaderboard against the noise floor and an oracle, and what fresh data and a training recipe add |
 # | [11 · The playground](11_playground.ipynb) | every task and architecture behind sliders and a Train button, a leaderboard with overlaid learning curves, presets that replay each notebook's key experiment; also a web app (make app) |

@@ -16,7 +16,7 @@
 # %% [markdown]
 # <!-- nav -->
 #
-# [← 03 · Forecasting several steps ahead](03_multistep_forecasting.ipynb) · [index](00_index.ipynb) · [05 · The LSTM cell: a long-term state and the gates that edit it →](05_lstm_and_gru.ipynb)
+# [← 03 · Forecasting several steps ahead](03_multistep_forecasting.ipynb) · [index](00_index.ipynb) · [05 · The LSTM cell: a long-term state and the gates that edit it →](05_lstm.ipynb)
 
 # %% [markdown]
 # # 04 · Long sequences, part 1: unstable gradients
@@ -647,4 +647,4 @@ from helpers.exercises.lesson04 import check_effective_gain, check_ln_cell_param
 # %% [markdown]
 # <!-- nav -->
 #
-# [← 03 · Forecasting several steps ahead](03_multistep_forecasting.ipynb) · [index](00_index.ipynb) · [05 · The LSTM cell: a long-term state and the gates that edit it →](05_lstm_and_gru.ipynb)
+# [← 03 · Forecasting several steps ahead](03_multistep_forecasting.ipynb) · [index](00_index.ipynb) · [05 · The LSTM cell: a long-term state and the gates that edit it →](05_lstm.ipynb)

@@ -16,7 +16,7 @@
 # %% [markdown]
 # <!-- nav -->
 #
-# [← 06 · The GRU cell, a convolutional front end, and how far back cells remember](06_conv1d_and_memory.ipynb) · [index](00_index.ipynb) · [08 · A real series: half-hourly electricity demand →](08_real_series.ipynb)
+# [← 06 · The GRU cell, a convolutional front end, and how far back cells remember](06_gru_conv1d_and_memory.ipynb) · [index](00_index.ipynb) · [08 · A real series: half-hourly electricity demand →](08_real_series.ipynb)
 
 # %% [markdown]
 # # 07 · WaveNet: dilated causal convolutions instead of recurrence
@@ -110,7 +110,8 @@ assert convs.receptive_field(2, ten) == 1024
 assert single_20 > 40 * stack_20
 
 # %% [markdown]
-# The parameters of a convolution are also the multiply-adds it spends per output step,
+# The weights of a convolution (its biases aside) are also the multiply-adds it spends
+# per output step,
 # so the stack is about 50 times cheaper to run as well. The formulas are claims about
 # Keras layers; we check them on a real ten-layer stack: its parameter count, and the
 # input steps its last output depends on, found with a gradient (nonzero exactly where
@@ -143,6 +144,7 @@ print("Keras parameters:", f"{stack.count_params():,}",
       " formula:", f"{convs.stack_params(2, ten, 20):,}")
 print(f"the last output (step 1499) depends on steps {seen.min()} to {seen.max()}: "
       f"{len(seen)} steps, all of them:", np.array_equal(seen, np.arange(476, 1500)))
+assert np.array_equal(seen, np.arange(476, 1500))
 assert stack.count_params() == convs.stack_params(2, ten, 20)
 assert len(seen) == 1024
 
@@ -319,6 +321,8 @@ print("gate = tanh(first half) * sigmoid(second half):",
 print("block output = input + skip:", np.allclose(ops.convert_to_numpy(residual),
                                                   block_in.numpy() + skip.numpy()))
 print("block outputs that read a later input:", peeks_ahead(probe_model).sum(), "of 40")
+assert np.allclose(ops.convert_to_numpy(gated_activation(z)), gate_numpy, atol=1e-6)
+assert not peeks_ahead(probe_model).any()
 
 # %%
 training.set_seed(P.seed)
@@ -357,13 +361,14 @@ if P.name == "full":  # six quick epochs are too few to say
 # is ahead for most of the training (asserted; the cell above counts the epochs). It
 # still trails notebook 06's gated recurrent models here (the cell above prints the
 # GRU's error); its seed-to-seed spread reaches into theirs, so how wide that gap is
-# depends on the seed (`results/SEEDS.md`).
+# depends on the seed (`results/SEEDS.md`). Over the last epochs its validation error
+# stops falling while its training error goes on down: it starts to overfit.
 #
 # ## 4. Long sequences: where convolutions pay off
 #
 # A recurrent layer must run its steps one after the other: step $t$ needs the state of
 # step $t - 1$. A convolutional layer computes all steps at once, as one large matrix
-# product. We compare a GRU model like notebook 05's with the simplified WaveNet on
+# product. We compare a GRU model like notebook 06's with the simplified WaveNet on
 # series of 50, 250 and 1,000 steps (in the quick profile, 50 and 250), generated at the
 # same pace as our usual series (`time_step=1/59`, so longer series simply go on), each
 # with its 10-value targets at every step. Each model gets the **same number of
@@ -466,26 +471,23 @@ print(f"on this machine, time per step at {LENGTHS[-1]:,} steps against {LENGTHS
 
 # %% [markdown]
 # The GRU must run its steps one after another: its two layers make $2n + 1$ operations
-# in a row on series of $n$ steps. The WaveNet's layers each see the whole sequence at
-# once, so its critical path is 9 operations long (eight convolutions and the head),
-# whatever the length, although it does more multiply-adds per step than the GRU
-# (printed above). From 50 to 1,000 steps the GRU's chain of operations in a row grows
-# from 101 to 2001, the WaveNet's stays at 9, while both models' multiply-adds grow in
-# proportion to the length. How that turns into time depends on the hardware, so the
-# notebook measures it and asserts nothing about it: the left panel shows it for
-# whatever machine runs the notebook (on a GPU, cuDNN fuses the GRU's steps and every
-# ratio changes, but each step still waits for the previous one). The right panel shows
-# the error each model reached after the same number of training steps. A chain of
-# operations that grows with the length cannot be spread over parallel hardware, which
-# is the practical reason WaveNet-like models won on audio, where a second of sound is
-# many thousands of steps.
+# in a row on $n$ steps (101 at 50 steps, 2001 at 1,000). The WaveNet's layers each see
+# the whole sequence at once: 9 operations in a row (eight convolutions and the head)
+# whatever the length, though more multiply-adds per step (printed above). How that
+# turns into time depends on the hardware (on a GPU, cuDNN fuses the GRU's steps, but
+# each still waits for the previous one), so the left panel measures it on this machine
+# and nothing is asserted about it; the right panel shows the error after the same
+# number of training steps. A chain that grows with the length cannot be spread over
+# parallel hardware: that is why WaveNet-like models won on audio, thousands of steps a
+# second, for training, where every target is known; generating still goes one sample
+# at a time, which is why Parallel WaveNet followed.
 #
 # ## 5. How far back does a WaveNet remember?
 #
 # Notebook 06 measured how many steps SimpleRNN, LSTM and GRU cells can carry one value
 # (`helpers.memory`). A WaveNet has no state to carry anything in: an output can only
 # use inputs inside its receptive field, and nothing outside it. With rates 1 to 128
-# (eight blocks, a field of 256 steps) every lag of the experiment is within reach. We
+# (eight blocks, a field of 256 steps, 257 with the input convolution) every lag of the experiment is within reach. We
 # use the full WaveNet: its gates can multiply the value by the marker, which keeps the
 # marked value and zeroes all others, and the residual additions can then carry that
 # one value up (the ReLU stack of the simplified model has no such product: exercise 4
@@ -552,10 +554,9 @@ widgets.interactive_view(show_connectivity, {
     "k": widgets.dropdown("lag k", mem.lags, value=50)})
 
 # %% [markdown]
-# The WaveNet's row is built differently from the cells': a convolution's gradient can
-# only be nonzero inside its receptive field, and within it nothing makes recent steps
-# special, so where the network has learned the task the heat sits on the marked value
-# (asserted for every lag it recalls).
+# A convolution's gradient is nonzero only inside its receptive field, and nothing in
+# it favours recent steps: where the WaveNet has learned the task, the heat sits on the
+# marked value (asserted for every lag it recalls).
 
 # %% [markdown]
 # ## 6. Try it: design a dilated stack
@@ -647,4 +648,4 @@ from helpers.exercises.lesson07 import check_receptive_field
 # %% [markdown]
 # <!-- nav -->
 #
-# [← 06 · The GRU cell, a convolutional front end, and how far back cells remember](06_conv1d_and_memory.ipynb) · [index](00_index.ipynb) · [08 · A real series: half-hourly electricity demand →](08_real_series.ipynb)
+# [← 06 · The GRU cell, a convolutional front end, and how far back cells remember](06_gru_conv1d_and_memory.ipynb) · [index](00_index.ipynb) · [08 · A real series: half-hourly electricity demand →](08_real_series.ipynb)

@@ -137,7 +137,8 @@ plt.show()
 # %% [markdown]
 # The autocorrelation (the correlation of the series with itself shifted by a lag)
 # measures the same thing without any calendar. It peaks at one day (48 lags) and, higher
-# still, at one week (336 lags): the value a week ago is the best single guide to now.
+# still, at one week (336 lags): of all lags of a day or more, the value a week ago is
+# the best single guide to now.
 
 # %%
 corr = acf(y[:demand.train_end], nlags=2 * WEEK)
@@ -223,7 +224,7 @@ print(f"first origin: {times[first]} (index {first})")
 # ## Baselines
 #
 # Every forecaster is scored on the same **test origins**: each half-hour of the test
-# weeks from which a whole day ahead is still inside them, 625 in all. We report the mean
+# weeks from which a whole day ahead is still inside them. We report the mean
 # absolute error (MAE) in MW at two horizons: 30 minutes ahead (the first value) and
 # over the whole next day (the mean over the 48 values).
 #
@@ -286,7 +287,7 @@ assert p == DAY  # the top of the searched range (see below)
 # widget at the end fits other orders); we keep a day of lags, which keeps the model small.
 #
 # To forecast a day ahead the model is iterated: each forecast of $d$ feeds the next.
-# `realdata.ar_forecasts` runs this recursion from all 625 test origins at once with
+# `realdata.ar_forecasts` runs this recursion from all test origins at once with
 # NumPy. We check it against statsmodels' own forecast from the end of the training
 # weeks before trusting it.
 
@@ -393,15 +394,14 @@ plt.show()
 # 1. **Every trained model beats the seasonal naive forecast over the day** (the table
 #    above gives each figure): the week-over-week change is partly predictable.
 # 2. **The classical model is as good as the best network.** A linear AR model of the
-#    change, 49 parameters found in one least-squares solve, lands within 15% of the
-#    best network over the day (printed and checked below), against thousands of
-#    weights trained for many epochs. The gap is within the networks' seed-to-seed
-#    spread (`results/SEEDS.md`): a tie. Eight weeks hold only eight of each weekday,
-#    too few for the networks' flexibility to pay (notebook 10 shows the other side).
-# 3. **Half an hour ahead, the simplest forecasts win.** The networks were trained for
-#    the whole day at once, so they spend their capacity where errors are large; the
-#    latest change (and the AR model, which starts from it) are hard to beat for the
-#    very next value.
+#    change (49 parameters, one least-squares solve) lands within 15% of the best
+#    network over the day (checked below), a tie within the networks' seed-to-seed
+#    spread (`results/SEEDS.md`). Seven weeks of changes hold only seven of each
+#    weekday: too few for the networks' flexibility to pay (notebook 10: the other side).
+# 3. **Half an hour ahead, the simplest forecasts hold their own.** Trained for the
+#    whole day, the networks spend their capacity where errors are large: none beats the
+#    latest change or the AR model by more than 5% on the very next value (checked).
+#
 # (The quick profile's few epochs only show that the networks learned something.)
 
 # %%
@@ -537,10 +537,10 @@ for part, idx in (("training", fit_part), ("validation", np.arange(demand.train_
 assert ratios["training"] < 1 < min(ratios["validation"], ratios["test"])
 
 # %% [markdown]
-# The pattern helps on the weeks it was fitted to and hurts on every later week: the
+# It helps on the weeks it was fitted to and hurts on the validation and test weeks: the
 # calendar hands the networks something to fit that does not hold. Covariates pay when
-# they carry what the series cannot tell the model (a temperature, a holiday); here the
-# differencing had already taken out what the calendar knows.
+# they carry what the series cannot (a temperature, a holiday); here differencing had
+# already taken out what the calendar knows.
 
 # %% [markdown]
 # ## Try it: window, horizon and model
@@ -548,7 +548,7 @@ assert ratios["training"] < 1 < min(ratios["validation"], ratios["test"])
 # Pick a forecaster, its window (for SARIMA, the AR order $p$), the horizon and, for
 # networks, the epochs and the calendar; **Train** fits it (no early stopping) and shows
 # a test day and the error by horizon against seasonal naive. Try SARIMA with a window
-# of 1 or 336, a linear network with 24 against 336, a GRU with a horizon of 1.
+# of 24 or 336, a linear network with 24 against 336, a GRU with a horizon of 1.
 
 # %% tags=["nbval-ignore-output"]
 def show_forecast(model, window, horizon, epochs, test_day, calendar, callbacks=()):
@@ -597,7 +597,7 @@ widgets.train_view(show_forecast, {
 # | windows | `timeseries_dataset_from_array`: 96 steps in, 48 out |
 # | baselines | seasonal naive beats naive by far; adding the last change beats both |
 # | classical | AR model of the change = seasonal ARIMA; as good as the best network |
-# | networks | all beat the seasonal baseline over a day; none clearly beats SARIMA |
+# | networks | all beat seasonal naive over a day; none clearly beats SARIMA |
 # | calendar | sin/cos channels made the networks worse: differencing had taken it out |
 #
 # On a short real series, a good baseline and a small classical model set the bar, and

@@ -97,6 +97,8 @@ try:
 except ValueError as error:
     assert "expected ndim=3, found ndim=2" in str(error)
     print("(True, False, False) fails:      the second layer gets 2-D input, expects 3-D")
+else:
+    raise AssertionError("a 2-D input to a recurrent layer should have failed")
 
 # %% [markdown]
 # ## Exercise 4 · Forecasting the next 7 days of a daily series
@@ -105,10 +107,11 @@ except ValueError as error:
 # architecture?*
 #
 # **Sequence to vector**: recurrent (or 1D convolutional) layers read the last weeks and
-# a `Dense(7)` layer writes all seven days at once, with no compounding errors (trained
-# sequence to sequence, notebook 03, it gets more error signal); compare it with the
-# same weekday last week (notebook 08). On a made-up series (a weekly cycle, a trend,
-# noise), each window is centred on its own mean, as the trend leaves training's range.
+# a `Dense(7)` layer writes all seven days at once, with no compounding errors (better
+# still, train it to forecast 7 days at every step, as notebook 03's seq-to-seq); compare
+# it with the same weekday last week (notebook 08). On a made-up series (a weekly cycle,
+# a trend, noise), each window is centred on its own mean: the trend leaves training's
+# range.
 
 # %%
 rng = np.random.default_rng(P.seed)
@@ -153,13 +156,13 @@ assert mae_gru.mean() < mae_seasonal.mean()
 #
 # - **Unstable gradients** (notebook 04): backpropagation through time multiplies one
 #   Jacobian per step, so gradients explode or vanish. Remedies: tanh, not ReLU; a
-#   smaller learning rate; gradient clipping; layer normalisation *inside* the cell;
-#   dropout. Batch normalisation does not fit inside a cell (one set of statistics for
-#   every step), and between layers it leaves the recurrence alone: in notebook 04 the
-#   model with BN between its layers forecast worse than without, its statistics stale.
+#   smaller learning rate; clipping; layer normalisation *inside* the cell; dropout.
+#   Batch normalisation cannot go inside a cell (one set of statistics for every step);
+#   between layers, in notebook 04, it forecast worse than without, partly from stale
+#   statistics, and stayed behind even with them refreshed.
 # - **A short memory** (notebook 06): a SimpleRNN mixes every new value into its whole
-#   state. On notebook 06's memory task it stopped short of the longest lag, where the
-#   better gated cell recalled more (that notebook prints the recall at each lag).
+#   state. On notebook 06's memory task it stopped short of the longest lag, which the
+#   LSTM and the GRU recalled (that notebook prints the recall at each lag).
 #   Remedies: LSTM or GRU cells; strided 1D convolutions; WaveNet (notebook 07).
 # - **Slow training**, step after step: cuDNN-compatible LSTM/GRU settings on a GPU,
 #   XLA on a CPU, convolutions where they suffice.
@@ -233,8 +236,8 @@ print(f"{video_classifier.count_params():,} parameters")
 # kinds of objects, recorded as the pen's path, of which TensorFlow's RNN tutorial ships
 # about 1 GB as TFRecord files. Offline, `helpers.sketches` draws stand-ins of ten shapes
 # **in exactly the tutorial's file format**, so all the code after the writing step
-# runs on the real files. Some shapes come in look-alike pairs (circle and hexagon,
-# zigzag and wave, spiral and loops), and every sketch is deformed: a random shear,
+# runs on the real files. Some shapes look alike (circle, hexagon and the other closed
+# shapes; zigzag and wave), and every sketch is deformed: a random shear,
 # stretch and rotation, a wobbly, shaky hand, unevenly spaced points, sometimes a gap,
 # an unfinished end or a stray mark. Each is an array `[n_points, 3]` (*stroke-3*): a
 # row per pen move `(dx, dy, pen_lifted)`, `pen_lifted` 1 on a stroke's last point,
@@ -271,7 +274,7 @@ print(", ".join(f"{p.name} {p.stat().st_size / 1e6:.2f} MB"
 # The ink's length varies, so it is read as a `VarLenFeature` (`sketches.feature_spec`).
 # `sketches.dataset` reads the files, shuffles, batches and parses **a whole batch in
 # one call** of `tf.io.parse_example`: the ink is padded with zeros to `[batch,
-# max_len, 3]` (one shape, so XLA compiles once), the lengths come from `"shape"`. A
+# max_len, 3]` (one time length), the lengths come from `"shape"`. A
 # batch holds exactly what we wrote, then zeros:
 
 # %%
@@ -356,11 +359,11 @@ assert SK.min_accuracy <= accuracy < 0.97  # well above chance, and still makes 
 assert accuracy > bag_accuracy + (0.15 if P.name == "full" else 0.08)
 
 # %% [markdown]
-# The model that reads the points in order is far ahead (the lead is asserted): what
-# tells a wave from a zigzag, or a hexagon from a circle, is how the direction turns
-# from one move to the next, which the convolutions and the LSTM read directly. Which
-# shapes does it confuse? (The test set is read in file order, so the predictions line
-# up with `test_labels`; each row, a true class, sums to 1.)
+# The model that reads the points in order is far ahead (asserted), though both still
+# improved at the last epoch, so part of the lead may be speed of learning. How the
+# direction turns from move to move, which the convolutions and the LSTM read, sets
+# most shapes apart. Which does it confuse? (Predictions follow the file order, as
+# `test_labels` do; each row, a true class, sums to 1.)
 
 # %%
 predicted = sketch_model.predict(test_set, verbose=0).argmax(axis=1)
@@ -559,8 +562,7 @@ Audio(chorales.synthesize(song[:len(opening) + 24], tempo=120, sample_rate=rate)
 # ### The temperature
 #
 # At T = 0 the likeliest step is usually to hold every note: the music moves less than
-# Bach's. Higher temperatures move more, eventually more than Bach, with more notes out
-# of key. We measure how often a voice changes note (`chorales.change_rate`), next to
+# Bach's. Higher temperatures move more, eventually more than Bach. We measure how often a voice changes note (`chorales.change_rate`), next to
 # the test chorales' rate, and the share of new notes whose pitch class occurs in the
 # opening's chorale (`chorales.in_scale`), a rough test of staying in key.
 

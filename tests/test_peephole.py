@@ -6,7 +6,7 @@ import pytest
 
 from helpers import data, notebook_code, training
 
-PeepholeLSTMCell = notebook_code.load("05_lstm_and_gru", "PeepholeLSTMCell")
+PeepholeLSTMCell = notebook_code.load("05_lstm", "PeepholeLSTMCell")
 UNITS = 6
 
 

@@ -39,7 +39,7 @@ def check_calendar_weights(n, *, kind: str = "conv_gru") -> bool:
 
 
 def check_aic_order(p, *, maxlag: int = 2 * DAY) -> bool:
-    """Exercise 3: the AR order AIC picks when it may search up to ``maxlag`` lags."""
+    """Exercise 2: the AR order AIC picks when it may search up to ``maxlag`` lags."""
     from statsmodels.tsa.ar_model import ar_select_order
 
     maxlag = _int("maxlag", maxlag)
@@ -52,7 +52,7 @@ def check_aic_order(p, *, maxlag: int = 2 * DAY) -> bool:
 
 
 def check_ar_mae(mae, *, lags: int) -> bool:
-    """Exercise 3: the next-day test MAE (MW) of the AR(``lags``) model of the change."""
+    """Exercise 2: the next-day test MAE (MW) of the AR(``lags``) model of the change."""
     lags = _int("lags", lags)
     demand = _demand()
     horizon = realdata.get_settings().horizon

@@ -48,5 +48,5 @@ def check_uniform_change_rate(rate, n_tokens: int) -> bool:
     if n_tokens < 2:
         raise ValueError(f"n_tokens must be at least 2, got {n_tokens}")
     return verdict(rate, 1 - 1 / n_tokens, name="change rate at high temperature", rtol=0,
-                   atol=0.002, hint="at a very high temperature every token is equally "
+                   atol=0.02, hint="at a very high temperature every token is equally "
                                     "likely: how often does a voice draw its previous one?")
