@@ -6,7 +6,8 @@
 #       per seed, SEEDS="42 7 123 2026": results/SEEDS.md), make app (the playground as a
 #       web page, Voila on http://localhost:8866), make nav (the notebooks' previous/
 #       index/next links and notebooks/00_index), make bench (plain Keras vs the course's
-#       way on the book's models: results/BENCH.md), make test-browser, make clean.
+#       way on the book's models: results/BENCH.md), make lint (ruff), make test-browser,
+#       make clean.
 # `make test` and `make run` run two jobs at a time (JOBS=1, RUN_JOBS=1: one at a time).
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
@@ -19,10 +20,10 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: help install lab app nav bench seeds test test-unit test-notebooks test-browser run results clean
+.PHONY: help install lab app nav bench seeds lint test test-unit test-notebooks test-browser run results clean
 
 help:
-	@sed -n '1,10p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,11p' Makefile | sed 's/^# \{0,1\}//'
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
@@ -53,10 +54,14 @@ app: install
 JOBS ?= 2
 RUN_JOBS ?= 2
 
-test: install
+test: install lint
 	@start=$$(date +%s); \
 	$(BIN)/python -m helpers.schedule test --jobs $(JOBS) --nbval "$(NBVAL)"; status=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s after install"; exit $$status
+
+# ruff over helpers/, tests/ and the notebooks' .py twins (settings in pyproject.toml).
+lint: install
+	$(BIN)/ruff check .
 
 test-unit: install
 	COURSE_PROFILE=quick $(BIN)/python -m pytest -p no:cacheprovider tests --ignore=tests/browser

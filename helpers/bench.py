@@ -36,7 +36,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import keras
-import numpy as np
 
 from helpers import data, device, metrics, training
 from helpers.profile import PROFILES, Profile

@@ -40,7 +40,8 @@ def report() -> str:
         xla = "Keras default"
     else:
         xla = f"off in the {PROFILE.name} profile"
-    source = f"${ENV_VAR}" if os.environ.get(ENV_VAR) else f"default; set ${ENV_VAR}=quick for tests"
+    source = (f"${ENV_VAR}" if os.environ.get(ENV_VAR)
+              else f"default; set ${ENV_VAR}=quick for tests")
     return "\n".join([
         f"TensorFlow {tf.__version__}, Keras {keras.__version__} "
         f"(backend: {keras.backend.backend()}), Python {platform.python_version()}",

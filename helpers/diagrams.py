@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
-from matplotlib import patheffects
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.ticker import MaxNLocator
 
@@ -170,7 +170,7 @@ def _layer(ax, x, y, n_neurons, *, n_inputs, t, state_in=False):
         ax.add_patch(plt.Circle((cx, y), 0.1, fc="white", ec="#333333", lw=0.9))
     _vector(ax, x, y - 1.15, n_inputs, "x", t)
     _arrow(ax, (x, y - 1.0), (x, y - 0.32))
-    size = 0.22  # the output vector: one square per neuron, straight above it
+    # the output vector: one square per neuron, straight above it
     for cx in centres:
         _arrow(ax, (cx, y + 0.12), (cx, y + 0.9), lw=0.9)
     _vector(ax, x, y + 1.0, n_neurons, "y", t, side="above", size=spacing)
@@ -659,7 +659,7 @@ def wavenet_block(ax: plt.Axes | None = None) -> plt.Axes:
     a 1x1 Conv1D with ReLU, and a 1x1 Conv1D with a linear output.
     """
     ax = _axes(ax, (9, 5))
-    x, conv, dark = 3.2, ENCODER_COLOR, "#333333"
+    x, conv = 3.2, ENCODER_COLOR
     residual, skip = PALETTE[0], GRADIENT
     # the block: input, dilated conv, the split into two halves, the gate
     ax.text(x, -0.05, "$\\mathbf{x}$: the previous block's output", ha="center",

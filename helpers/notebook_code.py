@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import ast
 import types
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = ROOT / "notebooks"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _definitions(notebook: str) -> tuple[list[ast.stmt], dict[str, ast.stmt]]:
     import jupytext
 

@@ -88,7 +88,7 @@ def fit(X, time_step: float, *, n_starts: int = 3, grid: int = 21) -> np.ndarray
         for start in starts[i]:
             start = np.clip(start, np.add(lower, 1e-9), np.subtract(upper, 1e-9))
             result = least_squares(
-                lambda p: family(p[np.newaxis], time)[0] - series, start,
+                lambda p, target=series: family(p[np.newaxis], time)[0] - target, start,
                 bounds=(lower, upper), method="trf")
             if result.cost < best_cost:
                 best_cost, params[i] = result.cost, result.x

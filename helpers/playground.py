@@ -40,7 +40,7 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache, lru_cache
 from numbers import Real
 from typing import NamedTuple
 
@@ -292,7 +292,7 @@ def score(task_data: TaskData, predictions) -> float:
 
 # --- architectures ---------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
+@cache
 def _taught(notebook: str, *names: str):
     """The last of ``names`` as defined in the notebook that teaches it (loaded once)."""
     objects = notebook_code.load(notebook, *names)

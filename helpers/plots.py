@@ -14,7 +14,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
-from helpers.results import ROOT, WORK_DIR
+from helpers.results import WORK_DIR
 
 IMAGES_DIR = WORK_DIR / "images"
 

@@ -374,7 +374,8 @@ def table(records: Iterable[dict], notebook_times: dict[str, float] | None = Non
                 notes.append(f"- {entry['label']}: {book.note}.")
         metric = "" if entry["metric"] == "val_mse" else f" ({entry['metric']})"
         lines.append(
-            f"| {entry['notebook']} | {entry['label']}{metric} | {entry['value']:.{4 if entry['value'] >= 0.002 else 5}f} | "
+            f"| {entry['notebook']} | {entry['label']}{metric} | "
+            f"{entry['value']:.{4 if entry['value'] >= 0.002 else 5}f} | "
             f"{book_cell} | {ratio_cell} | {entry['params']:,} | {entry['seconds']:.1f} s |"
         )
     text = "\n".join(lines) + "\n"

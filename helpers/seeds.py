@@ -33,8 +33,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers.profile import ENV_VAR, MAX_SEED, PROFILES, SEED_VAR
-from helpers.results import (BOOK, ROOT, WORK_VAR, forget_notebook, load_records,
-                             other_records, record_notebook_time)
+from helpers.results import (
+    BOOK,
+    ROOT,
+    WORK_VAR,
+    forget_notebook,
+    load_records,
+    other_records,
+    record_notebook_time,
+)
 from helpers.schedule import AFTER, TEST_SECONDS, Job, expected_seconds, notebook_names
 
 SWEEP_DIR = ROOT / "logs" / "seeds"

@@ -58,7 +58,8 @@ def compile_model(
     optimizer: keras.optimizers.Optimizer | None = None,
     jit_compile: bool | None = None,
 ) -> keras.Model:
-    """Compile ``model`` with Adam(``learning_rate``) (or ``optimizer``) and the course's XLA choice.
+    """Compile ``model`` with Adam(``learning_rate``) (or ``optimizer``) and the course's XLA
+    choice.
 
     ``jit_compile=False`` turns XLA off for this model whatever the profile (for a model
     whose compilation would take longer than it saves).

@@ -518,7 +518,7 @@ marked_share = {(cell, k): connect[cell][k][k] / np.nansum(connect[cell][k])
 print(f"{'lag k':>10} " + " ".join(f"{k:>6}" for k in mem.lags))
 for cell in memory.CELLS:
     print(f"{cell:>10} " + " ".join(f"{marked_share[cell, k]:6.2f}" for k in mem.lags))
-for (cell, k), share in marked_share.items():
+for cell, k in marked_share:
     looks_at = int(np.nanargmax(connect[cell][k]))  # steps back of the largest gradient
     if recall[cell][k] >= mem.solved:  # a model that recalls depends most on the value
         assert looks_at == k, (cell, k, looks_at)

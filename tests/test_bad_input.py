@@ -18,9 +18,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from helpers import baselines, convs, data, gradients, memory, metrics, realdata, results
+from helpers import baselines, convs, data, gradients, memory, metrics, realdata, results, training
 from helpers import playground as pg
-from helpers import training
 from helpers.profile import get_profile
 
 # --- shared validators ---------------------------------------------------------------

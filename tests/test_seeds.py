@@ -10,7 +10,6 @@ import pytest
 from helpers import data, seeds
 from helpers import profile as prof
 
-
 # --- the seed knob ----------------------------------------------------------------------
 
 def test_seed_comes_from_the_environment(monkeypatch):
