@@ -6,8 +6,8 @@
 #       per seed, SEEDS="42 7 123 2026": results/SEEDS.md), make app (the playground as a
 #       web page, Voila on http://localhost:8866), make nav (the notebooks' previous/
 #       index/next links and notebooks/00_index), make bench (plain Keras vs the course's
-#       way on the book's models: results/BENCH.md), make lint (ruff), make test-browser,
-#       make clean.
+#       way on the book's models: results/BENCH.md), make lint (ruff), make lock
+#       (requirements.txt from requirements.in), make test-browser, make clean.
 # `make test` and `make run` run two jobs at a time (JOBS=1, RUN_JOBS=1: one at a time).
 SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
@@ -20,7 +20,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: help install lab app nav bench seeds lint test test-unit test-notebooks test-browser run results clean
+.PHONY: help install lock lab app nav bench seeds lint test test-unit test-notebooks test-browser run results clean
 
 help:
 	@sed -n '1,11p' Makefile | sed 's/^# \{0,1\}//'
@@ -33,6 +33,17 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# requirements.txt, the full lock, from requirements.in (the direct pins): resolved in a
+# scratch virtual environment, so that a fresh machine later gets today's versions.
+LOCK_VENV := .lock-venv
+lock:
+	rm -rf $(LOCK_VENV) && $(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LOCK_VENV)/bin/python -m pip install --quiet -r requirements.in
+	{ sed -n '1,3p' requirements.txt; $(LOCK_VENV)/bin/python -m pip freeze --exclude-editable; } \
+		> requirements.txt.new && mv requirements.txt.new requirements.txt
+	rm -rf $(LOCK_VENV)
 
 lab: install
 	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks

@@ -1,4 +1,5 @@
-"""requirements.txt and environment.yml must describe the same environment."""
+"""requirements.in (direct pins), requirements.txt (the full lock) and environment.yml
+must describe the same environment."""
 
 import re
 from pathlib import Path
@@ -19,28 +20,32 @@ def _pins(lines):
     return pins
 
 
-def _requirements():
+def _direct():
+    return _pins((ROOT / "requirements.in").read_text().splitlines())
+
+
+def _lock():
     return _pins((ROOT / "requirements.txt").read_text().splitlines())
 
 
-def _environment_pip_section():
-    lines = (ROOT / "environment.yml").read_text().splitlines()
-    start = next(i for i, line in enumerate(lines) if line.strip() == "- pip:")
-    indent = len(lines[start + 1]) - len(lines[start + 1].lstrip())
-    section = []
-    for line in lines[start + 1:]:
-        if line.strip() and len(line) - len(line.lstrip()) < indent:
-            break
-        section.append(line)
-    return _pins(section)
+def test_the_lock_keeps_every_direct_pin():
+    lock = _lock()
+    for name, version in _direct().items():
+        assert lock.get(name) == version, f"{name}: {version} in requirements.in, " \
+                                          f"{lock.get(name)} in requirements.txt: run make lock"
 
 
-def test_same_pins_in_requirements_and_environment():
-    assert _requirements() == _environment_pip_section()
+def test_the_lock_pins_more_than_the_direct_dependencies():
+    assert len(_lock()) > 2 * len(_direct())  # the dependencies' dependencies too
+
+
+def test_environment_installs_the_lock():
+    lines = [line.strip() for line in (ROOT / "environment.yml").read_text().splitlines()]
+    assert "- -r requirements.txt" in lines
 
 
 def test_core_pins():
-    pins = _requirements()
+    pins = _direct()
     assert pins["tensorflow"].startswith("2.21")
     assert pins["keras"].startswith("3.")
     for name in ("numpy", "matplotlib", "ipywidgets", "jupyterlab", "nbval", "jupytext",
