@@ -1,8 +1,9 @@
 """Shared code for the course notebooks: data, plots, training, metrics and widgets.
 
 Import this package *before* TensorFlow or Keras (the notebooks' setup cells do): it
-quiets TensorFlow's C++ start-up lines, which would otherwise land in every notebook's
-output. Submodules:
+arranges for TensorFlow, when something first imports it, to load with its C++ start-up
+lines muted (they would otherwise land in every notebook's output) and with one thread
+per operation on a CPU. Importing the package does not load TensorFlow itself. Submodules:
 
 - :mod:`helpers.profile`   run profile (``COURSE_PROFILE=full|quick``): sizes and epochs
 - :mod:`helpers.data`      the chapter's time-series generator, split and targets
@@ -18,6 +19,8 @@ output. Submodules:
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.util
 import os
 import sys
 
@@ -29,48 +32,71 @@ __all__ = [
 ]
 
 
-def _import_tensorflow_quietly() -> None:
-    """Import TensorFlow with its pre-logging start-up lines kept out of stderr.
+class _Stderr:
+    """Point file descriptor 2 at /dev/null for a while (see :class:`_QuietTensorFlow`)."""
+
+    def __enter__(self):
+        try:
+            sys.stderr.flush()
+            self.saved = os.dup(2)
+        except (OSError, ValueError):  # no real stderr (embedded interpreters)
+            self.saved = None
+            return self
+        self.devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(self.devnull, 2)
+        return self
+
+    def __exit__(self, *exc):
+        if self.saved is not None:
+            os.dup2(self.saved, 2)
+            os.close(self.saved)
+            os.close(self.devnull)
+        return False
+
+
+class _QuietLoader(importlib.abc.Loader):
+    """TensorFlow's own loader, run with stderr muted, then the course's CPU threads set."""
+
+    def __init__(self, loader) -> None:
+        self.loader = loader
+
+    def create_module(self, spec):
+        return self.loader.create_module(spec)
+
+    def exec_module(self, module) -> None:
+        with _Stderr():
+            self.loader.exec_module(module)
+        _configure_cpu_threads(module)
+
+
+class _QuietTensorFlow(importlib.abc.MetaPathFinder):
+    """Import TensorFlow, whenever something first does, with its start-up lines muted.
 
     ``TF_CPP_MIN_LOG_LEVEL=3`` silences TensorFlow's C++ log once its logging is set up,
     but a few lines (oneDNN, CUDA stubs) are written straight to file descriptor 2 before
     that, whatever the variable says. Jupyter kernels forward that descriptor into the
-    notebook, so we point it at /dev/null for the duration of the import only. Python
-    exceptions raised by the import still propagate normally.
+    notebook, so the import runs with it pointed at /dev/null. Importing :mod:`helpers`
+    only installs this finder: tools that never touch TensorFlow (``make nav``) do not
+    load it. Python exceptions raised by the import still propagate normally.
     """
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    if "tensorflow" in sys.modules:
-        return
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):  # no real stderr (embedded interpreters)
-        import tensorflow  # noqa: F401
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        import tensorflow  # noqa: F401
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "tensorflow":
+            return None
+        sys.meta_path.remove(self)  # once; and the search below must not find us again
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _QuietLoader(spec.loader)
+        return spec
 
 
-_import_tensorflow_quietly()
-
-
-def _configure_cpu_threads() -> None:
+def _configure_cpu_threads(tf) -> None:
     """One thread per TensorFlow op on a CPU-only machine (``COURSE_CPU_THREADS`` to change).
 
     The course's models are small (tens of units): splitting each matrix product across
-    cores costs more in synchronisation than it saves. Measured on 2 cores, 5 epochs of
-    the book's deep RNN took 33.7 s with one thread per op against 39.3 s with
-    TensorFlow's default, and 14.3 s against 20.0 s with XLA. This must run before
-    TensorFlow executes its first operation, hence here, at import time.
+    cores costs more in synchronisation than it saves. This must run before TensorFlow
+    executes its first operation, hence right after TensorFlow is imported.
     """
-    import tensorflow as tf
-
     value = os.environ.get("COURSE_CPU_THREADS", "1").strip()
     if value in ("", "0", "default") or tf.config.list_physical_devices("GPU"):
         return
@@ -82,7 +108,10 @@ def _configure_cpu_threads() -> None:
         raise ValueError(f"COURSE_CPU_THREADS must be a whole number, got {value!r}") from error
 
 
-_configure_cpu_threads()
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+if "tensorflow" not in sys.modules and not any(
+        isinstance(finder, _QuietTensorFlow) for finder in sys.meta_path):
+    sys.meta_path.insert(0, _QuietTensorFlow())
 
 from helpers.profile import PROFILE, Profile, get_profile  # noqa: E402
 

@@ -39,10 +39,12 @@ def test_profile_validates_its_fields():
 
 
 def test_cpu_threads_setting(monkeypatch):
+    import tensorflow as tf
+
     import helpers
 
     monkeypatch.setenv("COURSE_CPU_THREADS", "two")
     with pytest.raises(ValueError, match="COURSE_CPU_THREADS must be a whole number"):
-        helpers._configure_cpu_threads()
+        helpers._configure_cpu_threads(tf)
     monkeypatch.setenv("COURSE_CPU_THREADS", "default")
-    helpers._configure_cpu_threads()  # leaves TensorFlow's setting alone
+    helpers._configure_cpu_threads(tf)  # leaves TensorFlow's setting alone
