@@ -42,7 +42,7 @@ from helpers.profile import PROFILES, Profile
 from helpers.results import RESULTS_DIR
 
 RATIO_TARGET = 0.40
-"""The course's way must take at most this share of the plain time (issue 9)."""
+"""The course's way must take at most this share of the plain time."""
 MSE_TOLERANCE = 0.05
 """... with every validation MSE within 5% of the plain one, or better."""
 

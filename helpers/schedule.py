@@ -8,9 +8,8 @@ unless ``JOBS=1`` / ``RUN_JOBS=1``) call this.
 Why two at a time: on a CPU the course runs each TensorFlow op on one thread (see
 :mod:`helpers`) and, side by side, each job's independent ops one after the other
 (:data:`INTEROP_VAR`), so one notebook keeps about one core busy, and a 2-core machine
-runs two notebooks in less time than one after the other (each one slows down, by a
-quarter to three quarters, so the notebooks' printed training times grow: the committed
-outputs, whose times the notebooks quote, come from runs of one notebook at a time). Some
+runs two notebooks in less time than one after the other (each one slows down, so the
+training times the notebooks print grow; their prose quotes none). Some
 notebooks read what an earlier one recorded in ``results/`` (:data:`AFTER`); a job
 starts only when those have finished, and among the jobs that can start, the one
 heading the longest chain of work goes first (by expected durations:
@@ -49,10 +48,10 @@ AFTER: dict[str, tuple[str, ...]] = {
 checks this against the notebooks' code)."""
 
 TEST_SECONDS = {
-    "01_baselines": 21, "02_simple_and_deep_rnns": 76, "03_multistep_forecasting": 126,
-    "04_unstable_gradients": 139, "05_lstm": 90, "06_gru_conv1d_and_memory": 110,
-    "07_wavenet": 120, "08_real_series": 64, "09_exercises": 73, "10_going_further": 60,
-    "11_playground": 17, "unit": 130, "browser": 40}
+    "01_baselines": 10, "02_simple_and_deep_rnns": 32, "03_multistep_forecasting": 44,
+    "04_unstable_gradients": 34, "05_lstm": 30, "06_gru_conv1d_and_memory": 41,
+    "07_wavenet": 50, "08_real_series": 37, "09_exercises": 37, "10_going_further": 20,
+    "11_playground": 11, "unit": 117, "browser": 36}
 """Seconds each job of ``make test`` took, two at a time on 2 cores (for the order only;
 ``make run`` takes its expected durations from ``results/full/notebooks.json``)."""
 
@@ -60,9 +59,7 @@ TEST_SECONDS = {
 INTEROP_VAR = "TF_NUM_INTEROP_THREADS"
 """Set to 1 for every job when several run at a time (unless already set): TensorFlow
 then runs a job's independent ops one after the other instead of on a second thread,
-which only competes with the other job for the two cores. Measured with notebooks 03 and
-05 side by side: 153 s on average instead of 166 s, and 03 alone used 102 s of CPU
-instead of 133 s for about the same wall time."""
+which would only compete with the other job for the two cores."""
 
 
 @dataclass
