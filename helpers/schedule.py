@@ -21,6 +21,7 @@ printed in one piece when it ends, with its wall time.
 from __future__ import annotations
 
 import argparse
+import graphlib
 import json
 import os
 import subprocess
@@ -106,15 +107,11 @@ def check(jobs: Mapping[str, Job]) -> None:
         unknown = [name for name in job.after if name not in jobs]
         if unknown:
             raise ValueError(f"job {job.name!r} waits for unknown jobs {unknown}")
-    done: set[str] = set()
-    todo = dict(jobs)
-    while todo:
-        ready = [name for name, job in todo.items() if set(job.after) <= done]
-        if not ready:
-            raise ValueError(f"the jobs {sorted(todo)} wait for each other (a cycle)")
-        for name in ready:
-            done.add(name)
-            del todo[name]
+    try:
+        graphlib.TopologicalSorter({job.name: job.after for job in jobs.values()}).prepare()
+    except graphlib.CycleError as error:
+        raise ValueError(f"the jobs {sorted(set(error.args[1]))} wait for each other "
+                         f"(a cycle)") from None
 
 
 def holds_back(candidate: str, jobs: Mapping[str, Job], pending: Sequence[str],
