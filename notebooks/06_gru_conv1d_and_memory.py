@@ -468,19 +468,16 @@ if P.name == "full":  # ... and at lag 50 both do (six quick epochs are not alwa
 
 # %% [markdown]
 # The simple cell has no gate: the same weights mix every new value into its state, so
-# whatever it stores is blurred a little by each value that follows, and within this
-# training budget it stops short of the longest lag (asserted). There, the better of
-# the LSTM and the GRU recalls more of the value (in the full profile, a recall higher
-# by 0.5 or more, asserted), and in the full profile both do so at lag 50, where the
-# simple cell is near 0. The quick profile's six epochs only show the order.
+# what it stores is blurred by each value that follows, and within this budget it stops
+# short of the longest lag (asserted). There the better gated cell recalls more (in the
+# full profile by 0.5 or more, asserted), and in full both do at lag 50, where the
+# simple cell is near 0; the quick profile's six epochs only show the order.
 # Which of the two reaches further, and a span itself, changes with the seed: a span
 # drops a whole lag when one score lands just under 0.9, so compare the curves, not only
 # the spans. An LSTM can hold a number by keeping its forget gate near 1 and its input
 # gate near 0 after the marker (a GRU, its update gate near 1); once training has found
-# that, an extra step costs nothing. The chapter says roughly ten times longer; our
-# range stops at 200 steps, so a longer span would not show.
-#
-# Two caveats keep this honest. A span measured this way depends on the training
+# that, an extra step costs nothing. Our range stops at 200 steps: a longer span would
+# not show. Two caveats keep this honest. A span measured this way depends on the training
 # budget: every cell got the same data, learning rate and epochs, and a different recipe
 # moves the numbers (exercise 3). And this is the gentlest long-range task there is, one
 # number to hold, with a marker saying which: as the book warns, LSTM and GRU cells

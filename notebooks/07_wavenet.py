@@ -359,10 +359,9 @@ if P.name == "full":  # six quick epochs are too few to say
 # simplified one, for about three times the parameters. In the full profile the
 # learning curves show that this is not only the luck of the last epoch: the full model
 # is ahead for most of the training (asserted; the cell above counts the epochs). It
-# still trails notebook 06's gated recurrent models here (the cell above prints the
-# GRU's error); its seed-to-seed spread reaches into theirs, so how wide that gap is
-# depends on the seed (`results/SEEDS.md`). Over the last epochs its validation error
-# stops falling while its training error goes on down: it starts to overfit.
+# still trails notebook 06's GRU (printed above), by a gap that depends on the seed
+# (`results/SEEDS.md`). Over the last epochs its validation error stops falling while
+# its training error goes on down: it starts to overfit.
 #
 # ## 4. Long sequences: where convolutions pay off
 #

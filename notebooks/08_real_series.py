@@ -537,10 +537,9 @@ for part, idx in (("training", fit_part), ("validation", np.arange(demand.train_
 assert ratios["training"] < 1 < min(ratios["validation"], ratios["test"])
 
 # %% [markdown]
-# It helps on the weeks it was fitted to and hurts on the validation and test weeks: the
-# calendar hands the networks something to fit that does not hold. Covariates pay when
-# they carry what the series cannot (a temperature, a holiday); here differencing had
-# already taken out what the calendar knows.
+# It helps on the weeks it was fitted to and hurts on the validation and test weeks: a
+# pattern to fit that does not hold. Covariates pay when they carry what the series
+# cannot (a temperature, a holiday); differencing had already taken the calendar out.
 
 # %% [markdown]
 # ## Try it: window, horizon and model

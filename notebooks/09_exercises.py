@@ -360,10 +360,8 @@ assert accuracy > bag_accuracy + (0.15 if P.name == "full" else 0.08)
 
 # %% [markdown]
 # The model that reads the points in order is far ahead (asserted), though both still
-# improved at the last epoch, so part of the lead may be speed of learning. How the
-# direction turns from move to move, which the convolutions and the LSTM read, sets
-# most shapes apart. Which does it confuse? (Predictions follow the file order, as
-# `test_labels` do; each row, a true class, sums to 1.)
+# improved at the last epoch, so part of the lead may be speed of learning. Which shapes
+# does it confuse? (Predictions follow `test_labels`' order; each row sums to 1.)
 
 # %%
 predicted = sketch_model.predict(test_set, verbose=0).argmax(axis=1)
@@ -561,10 +559,9 @@ Audio(chorales.synthesize(song[:len(opening) + 24], tempo=120, sample_rate=rate)
 # %% [markdown]
 # ### The temperature
 #
-# At T = 0 the likeliest step is usually to hold every note: the music moves less than
-# Bach's. Higher temperatures move more, eventually more than Bach. We measure how often a voice changes note (`chorales.change_rate`), next to
-# the test chorales' rate, and the share of new notes whose pitch class occurs in the
-# opening's chorale (`chorales.in_scale`), a rough test of staying in key.
+# At T = 0 the likeliest step is usually to hold every note, so the music moves less than
+# Bach's; higher temperatures move more. We measure how often a voice changes note
+# (`chorales.change_rate`) and the share of new notes in the opening's scale.
 
 # %%
 real_rate = np.average([chorales.change_rate(c) for c in data.test],
