@@ -55,10 +55,10 @@ app: install
 	$(BIN)/voila notebooks/11_playground.ipynb --no-browser --port=$(APP_PORT)
 
 # `make test` and `make run` run two jobs at a time (JOBS=1 / RUN_JOBS=1: one at a time)
-# through helpers/schedule.py: TensorFlow runs each op on one thread on a CPU here, and
+# through tools/schedule.py: TensorFlow runs each op on one thread on a CPU here, and
 # side by side each job's independent ops one at a time (TF_NUM_INTEROP_THREADS=1), so one
 # notebook keeps about one core busy. A notebook that reads what another records in
-# results/ waits for it (helpers.schedule.AFTER); each job's output is printed when it
+# results/ waits for it (tools.schedule.AFTER); each job's output is printed when it
 # ends. Two at a time, each notebook runs slower (by a quarter to three quarters) than
 # alone, so its printed training times are longer: the committed outputs, whose times the
 # notebooks quote, come from runs of one notebook at a time (`make run RUN_JOBS=1`).
@@ -67,7 +67,7 @@ RUN_JOBS ?= 2
 
 test: install lint
 	@start=$$(date +%s); \
-	$(BIN)/python -m helpers.schedule test --jobs $(JOBS) --nbval "$(NBVAL)"; status=$$?; \
+	$(BIN)/python -m tools.schedule test --jobs $(JOBS) --nbval "$(NBVAL)"; status=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s after install"; exit $$status
 
 # ruff over helpers/, tests/ and the notebooks' .py twins (settings in pyproject.toml).
@@ -89,11 +89,11 @@ test-notebooks: install
 # Previous / index / next links in every notebook, and notebooks/00_index (idempotent;
 # tests/test_navigation.py fails when they are out of date).
 nav: install
-	$(BIN)/python -m helpers.navigation
+	$(BIN)/python -m tools.navigation
 
 # The book's 11 models trained plainly and the course's way (about 25 min on 2 cores).
 bench: install
-	$(BIN)/python -m helpers.bench
+	$(BIN)/python -m tools.bench
 
 # The seed sweep: every notebook once per seed ($$COURSE_SEED), two at a time, in scratch
 # copies under logs/seeds/ (the committed notebooks and results/full are not touched). A
@@ -104,13 +104,13 @@ SEEDS_PROFILE ?= full
 SEEDS_NOTEBOOKS ?=
 seeds: install
 	@start=$$(date +%s); \
-	$(BIN)/python -m helpers.seeds --seeds "$(SEEDS)" --profile $(SEEDS_PROFILE) \
+	$(BIN)/python -m tools.seeds --seeds "$(SEEDS)" --profile $(SEEDS_PROFILE) \
 		--jobs $(RUN_JOBS) $(if $(SEEDS_NOTEBOOKS),--notebooks $(SEEDS_NOTEBOOKS)); \
 	status=$$?; echo "make seeds: $$(( $$(date +%s) - start )) s"; exit $$status
 
 run: install
 	@start=$$(date +%s); \
-	$(BIN)/python -m helpers.schedule run --jobs $(RUN_JOBS); status=$$?; \
+	$(BIN)/python -m tools.schedule run --jobs $(RUN_JOBS); status=$$?; \
 	echo "make run: $$(( $$(date +%s) - start )) s"; exit $$status
 
 results: run

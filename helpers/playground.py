@@ -50,8 +50,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from helpers import data, memory, notebook_code, plots, realdata, results, training, widgets
+from helpers import data, notebook_code, plots, results, training, widgets
 from helpers.data import _non_negative_int, _positive_int
+from helpers.datasets import memory, realdata
 from helpers.profile import PROFILE, Profile
 
 
@@ -269,7 +270,7 @@ def score(task_data: TaskData, predictions) -> float:
     """The task's metric for ``predictions`` of the whole validation set.
 
     MSE for the synthetic tasks; recall at the task's lag for the memory task
-    (:func:`helpers.memory.recall_score`: 1 is perfect, 0 is answering 0); for the real
+    (:func:`helpers.datasets.memory.recall_score`: 1 is perfect, 0 is answering 0); for the real
     series, the mean absolute error in MW of the next-day forecasts, after undoing the
     scaling and the weekly differencing.
     """

@@ -309,7 +309,7 @@ def plot_connectivity(profiles: Mapping[str, np.ndarray], k: int, *,
                       ax: plt.Axes | None = None, floor: float = 1e-3) -> plt.Axes:
     """A heat map of how strongly each model's answer depends on each earlier value.
 
-    ``profiles`` maps a model name to the array ``helpers.memory.connectivity`` returns
+    ``profiles`` maps a model name to the array ``helpers.datasets.memory.connectivity`` returns
     for lag ``k``: entry ``j`` for the value read ``j`` steps before the answer. One row
     per model, time running left to right up to the answer step, each row divided by its
     largest entry and shown on a log scale down to ``floor``; a dashed line marks the

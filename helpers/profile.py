@@ -8,13 +8,15 @@ hard-code a size or an epoch count; they read them from :data:`PROFILE`.
 A second variable, ``COURSE_SEED`` (default 42), is the one seed every notebook derives
 its data, weights and shuffling from (:attr:`Profile.seed`, :meth:`Profile.seed_for`).
 Every claim a notebook asserts must hold whatever its value: ``make seeds`` runs the
-notebooks with several (:mod:`helpers.seeds`).
+notebooks with several (:mod:`tools.seeds`).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from typing import TypeVar
 
 ENV_VAR = "COURSE_PROFILE"
 DEFAULT = "full"
@@ -145,3 +147,31 @@ def get_profile(name: str | None = None, *, seed: int | None = None) -> Profile:
 
 
 PROFILE: Profile = get_profile()
+
+
+T = TypeVar("T")
+
+
+class Settings:
+    """Base of the per-profile settings of one notebook's own task (sizes, epochs, rates).
+
+    A subclass is a frozen dataclass; every int field of it must be positive, and float
+    fields must be finite. One table ``{"full": ..., "quick": ...}`` of instances per
+    module, read with :func:`for_profile`, is the course's one settings mechanism.
+    """
+
+    def __post_init__(self) -> None:
+        from helpers import checks
+
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, int) and not isinstance(value, bool):
+                checks.integer(f"{type(self).__name__}.{f.name}", value)
+            elif isinstance(value, float):
+                checks.number(f"{type(self).__name__}.{f.name}", value)
+
+
+def for_profile(table: Mapping[str, T], profile: str | Profile | None = None) -> T:
+    """The entry of ``table`` for ``profile`` (a name, a :class:`Profile`, or None for the
+    active one, ``$COURSE_PROFILE``)."""
+    return table[profile.name if isinstance(profile, Profile) else get_profile(profile).name]

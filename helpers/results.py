@@ -202,7 +202,7 @@ def other_text(groups: dict[str, list[dict]], spreads: dict[str, list[float]] | 
     """Markdown tables for :func:`other_records`: the real series, then accuracies.
 
     ``spreads`` (optional) maps a real-series record's name to its values at the seeds of
-    a sweep (:func:`helpers.seeds.spreads`); the real-series table then shows their mean
+    a sweep (:func:`tools.seeds.spreads`); the real-series table then shows their mean
     and range, so that two forecasters within each other's range read as a tie.
     """
     if spreads is not None and not isinstance(spreads, dict):
@@ -414,7 +414,7 @@ def write_table(profile: str = "full", root: Path | None = None) -> Path:
     limits = limits_text(json.loads(limits_path.read_text())) if limits_path.exists() else ""
     sweep: dict[str, dict[int, float]] = {}
     if root is None:  # the committed results: add the seed sweep's spread where there is one
-        from helpers.seeds import DEFAULT_SEEDS, spreads  # imported here: seeds imports us
+        from tools.seeds import DEFAULT_SEEDS, spreads  # imported here: seeds imports us
         sweep = {s.name: s.values for s in spreads(profile, DEFAULT_SEEDS)}
     path.write_text(header + table(records, times) + limits + other_text(
         other_records(profile, base), {n: list(v.values()) for n, v in sweep.items()} or None)

@@ -381,7 +381,7 @@ print(f"with clipping: validation MSE {clipped_run.value:.4g} -> {outcome(clippe
 # activation ($\mathbf{x}_{(t)}\mathbf{W}_x + \mathbf{h}_{(t-1)}\mathbf{W}_y +
 # \mathbf{b}$), normalizes that and applies the activation; `keras.layers.RNN` runs it.
 
-# %%
+# %% tags=["taught"]
 @keras.saving.register_keras_serializable(package="course")
 class LNSimpleRNNCell(keras.layers.Layer):
     """A simple recurrent cell with Layer Normalization before its activation."""

@@ -433,7 +433,7 @@ diagrams.peephole_lstm_cell();
 # o; forget bias of 1) and add the three peephole vectors, initialised to zero: before
 # training the cell *is* a plain LSTM cell.
 
-# %%
+# %% tags=["taught"]
 @keras.saving.register_keras_serializable(package="course")
 class PeepholeLSTMCell(keras.layers.Layer):
     """An LSTM cell whose gates also read the long-term state (diagonal peepholes)."""

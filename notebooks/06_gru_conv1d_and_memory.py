@@ -42,7 +42,6 @@
 
 # %%
 import helpers  # first: it keeps TensorFlow's start-up lines out of the outputs
-
 from dataclasses import replace
 
 import keras
@@ -51,7 +50,8 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from helpers import convs, data, diagrams, memory, metrics, plots, results, training, widgets
+from helpers import convs, data, diagrams, metrics, plots, results, training, widgets
+from helpers.datasets import memory
 
 P = helpers.setup()
 
@@ -382,7 +382,7 @@ fig, axes = plots.plot_series_grid(X_valid, Y_valid[:, -1], {
 # The chapter's rule of thumb: a simple recurrent cell learns patterns of about 10
 # steps, LSTM and GRU cells patterns roughly ten times longer. Our forecasting task cannot test that: 50
 # steps of two sine waves hold little that is far back and not repeated nearby. So we
-# build a task where the *only* way to score is to remember (`helpers.memory`, which
+# build a task where the *only* way to score is to remember (`helpers.datasets.memory`, which
 # notebook 07 reuses):
 #
 # - every step brings two numbers: a **value**, uniform in $[-1, 1]$, and a **marker**,

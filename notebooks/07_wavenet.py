@@ -42,7 +42,6 @@
 
 # %%
 import helpers  # first: it keeps TensorFlow's start-up lines out of the outputs
-
 import time
 
 import keras
@@ -51,7 +50,8 @@ import numpy as np
 import tensorflow as tf
 from keras import ops
 
-from helpers import convs, data, diagrams, memory, metrics, plots, results, training, widgets
+from helpers import convs, data, diagrams, metrics, plots, results, training, widgets
+from helpers.datasets import memory
 
 P = helpers.setup()
 
@@ -111,8 +111,7 @@ assert single_20 > 40 * stack_20
 
 # %% [markdown]
 # The weights of a convolution (its biases aside) are also the multiply-adds it spends
-# per output step,
-# so the stack is about 50 times cheaper to run as well. The formulas are claims about
+# per output step, so the stack is about 50 times cheaper to run as well. The formulas are claims about
 # Keras layers; we check them on a real ten-layer stack: its parameter count, and the
 # input steps its last output depends on, found with a gradient (nonzero exactly where
 # an input step matters).
@@ -184,7 +183,7 @@ assert not peeks_ahead(causal).any()
 # targets, like notebook 06's models, with the same recipe (Adam, learning rate 0.01,
 # the book's 20 epochs, 6 in the quick profile).
 
-# %%
+# %% tags=["taught"]
 def simple_wavenet(n_outputs, rates=(1, 2, 4, 8) * 2, filters=20, n_inputs=1):
     """The book's simplified WaveNet: causal ReLU convolutions, then Conv1D(n_outputs, 1)."""
     model = keras.Sequential([keras.Input(shape=(None, n_inputs))])
@@ -195,6 +194,7 @@ def simple_wavenet(n_outputs, rates=(1, 2, 4, 8) * 2, filters=20, n_inputs=1):
     return model
 
 
+# %%
 def train_forecaster(model, name, label):
     """Notebooks 05 and 06's recipe, recorded under this notebook."""
     return training.train(model, X_train, Y_train, X_valid, Y_valid, name=name,
@@ -255,7 +255,7 @@ diagrams.wavenet_block();
 # softmax. We forecast real numbers: our last layer is **linear**, as a regression
 # needs. A softmax here would force the 10 outputs to be positive and sum to 1.
 
-# %%
+# %% tags=["taught"]
 def gated_activation(z):
     """WaveNet's gate: tanh of the first half of the channels times sigmoid of the second."""
     filter_half, gate_half = ops.split(z, 2, axis=-1)
@@ -484,7 +484,7 @@ print(f"on this machine, time per step at {LENGTHS[-1]:,} steps against {LENGTHS
 # ## 5. How far back does a WaveNet remember?
 #
 # Notebook 06 measured how many steps SimpleRNN, LSTM and GRU cells can carry one value
-# (`helpers.memory`). A WaveNet has no state to carry anything in: an output can only
+# (`helpers.datasets.memory`). A WaveNet has no state to carry anything in: an output can only
 # use inputs inside its receptive field, and nothing outside it. With rates 1 to 128
 # (eight blocks, a field of 256 steps, 257 with the input convolution) every lag of the experiment is within reach. We
 # use the full WaveNet: its gates can multiply the value by the marker, which keeps the

@@ -45,7 +45,6 @@
 
 # %%
 import helpers  # first: it keeps TensorFlow's start-up lines out of the outputs
-
 import time
 
 import matplotlib.pyplot as plt
@@ -54,8 +53,9 @@ import pandas as pd
 from statsmodels.tsa.ar_model import ar_select_order
 from statsmodels.tsa.stattools import acf
 
-from helpers import plots, realdata, results, training, widgets
-from helpers.realdata import DAY, WEEK
+from helpers import plots, results, training, widgets
+from helpers.datasets import realdata
+from helpers.datasets.realdata import DAY, WEEK
 
 P = helpers.setup()
 S = realdata.get_settings()

@@ -44,7 +44,8 @@ import tensorflow as tf
 
 from IPython.display import Audio
 
-from helpers import (chorales, diagrams, realdata, results, sketches, training, widgets)
+from helpers import diagrams, results, training, widgets
+from helpers.datasets import chorales, realdata, sketches
 
 P = helpers.setup()
 
@@ -234,7 +235,7 @@ print(f"{video_classifier.count_params():,} parameters")
 #
 # *Train a classifier on the SketchRNN data set*: Google's *Quick, Draw!* doodles of 345
 # kinds of objects, recorded as the pen's path, of which TensorFlow's RNN tutorial ships
-# about 1 GB as TFRecord files. Offline, `helpers.sketches` draws stand-ins of ten shapes
+# about 1 GB as TFRecord files. Offline, `helpers.datasets.sketches` draws stand-ins of ten shapes
 # **in exactly the tutorial's file format**, so all the code after the writing step
 # runs on the real files. Some shapes look alike (circle, hexagon and the other closed
 # shapes; zigzag and wave), and every sketch is deformed: a random shear,

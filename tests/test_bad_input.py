@@ -18,8 +18,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from helpers import baselines, convs, data, gradients, memory, metrics, realdata, results, training
+from helpers import baselines, convs, data, gradients, metrics, results, training
 from helpers import playground as pg
+from helpers.datasets import memory, realdata
 from helpers.profile import get_profile
 
 # --- shared validators ---------------------------------------------------------------

@@ -1,10 +1,11 @@
-"""helpers.bench: the book's models, both ways of training them, and the table."""
+"""tools.bench: the book's models, both ways of training them, and the table."""
 
 import numpy as np
 import pytest
 
-from helpers import bench, data, training
+from helpers import data, training
 from helpers.profile import PROFILES
+from tools import bench
 
 
 def test_every_book_model_builds_with_the_right_output():

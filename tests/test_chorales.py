@@ -1,4 +1,4 @@
-"""Unit tests of helpers.chorales on tiny scores built in code (the corpus is never parsed)."""
+"""Unit tests of helpers.datasets.chorales on tiny scores built in code (no corpus parse)."""
 
 import matplotlib
 
@@ -9,7 +9,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from music21 import chord, note, stream, tie  # noqa: E402
 
-from helpers import chorales  # noqa: E402
+from helpers.datasets import chorales  # noqa: E402
 from helpers.profile import get_profile  # noqa: E402
 
 

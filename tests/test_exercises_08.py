@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-from helpers import realdata
+from helpers.datasets import realdata
+from helpers.datasets.realdata import DAY
 from helpers.exercises import lesson08
-from helpers.realdata import DAY
 
 
 def test_calendar_weights():

@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 
-from helpers import sketches
+from helpers.datasets import sketches
 from helpers.exercises import lesson09
 
 

@@ -12,7 +12,7 @@ def _run(code):
 
 
 def test_tools_start_without_tensorflow():
-    out = _run("import sys, helpers, helpers.navigation, helpers.schedule, helpers.results; "
+    out = _run("import sys, helpers, tools.navigation, tools.schedule, helpers.results; "
                "print('tensorflow' in sys.modules)")
     assert out.stdout.strip() == "False"
 

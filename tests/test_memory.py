@@ -3,7 +3,7 @@ import json
 import numpy as np
 import pytest
 
-from helpers import memory
+from helpers.datasets import memory
 
 
 def test_recall_task_shapes_targets_and_seed():

@@ -1,6 +1,6 @@
-"""Every notebook links to the previous one, the index and the next one (helpers.navigation).
+"""Every notebook links to the previous one, the index and the next one (tools.navigation).
 
-The links are written by `make nav` (`python -m helpers.navigation`); this test fails when
+The links are written by `make nav` (`python -m tools.navigation`); this test fails when
 a notebook was added, renamed or edited without running it again, and checks that the
 script is idempotent and that every link points to a notebook that exists.
 """
@@ -11,7 +11,7 @@ import shutil
 import nbformat
 import pytest
 
-from helpers import navigation as nav
+from tools import navigation as nav
 
 LINK = re.compile(r"\]\(([^)]+)\)")
 

@@ -10,8 +10,9 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from helpers import memory, realdata, results  # noqa: E402
 from helpers import playground as pg  # noqa: E402
+from helpers import results  # noqa: E402
+from helpers.datasets import memory, realdata
 from helpers.profile import PROFILE, get_profile  # noqa: E402
 
 TINY = pg.Settings(n_train=64, n_valid=32, epochs=1, max_epochs=3, memory_lag=6,

@@ -1,12 +1,13 @@
-"""helpers.realdata: the real series of notebook 08, its windows and its forecasters."""
+"""helpers.datasets.realdata: the real series of notebook 08, its windows and its forecasters."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import realdata, training
+from helpers import training
+from helpers.datasets import realdata
+from helpers.datasets.realdata import DAY, WEEK
 from helpers.profile import get_profile
-from helpers.realdata import DAY, WEEK
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,9 @@
-"""helpers.run executes a notebook in a profile and writes its outputs back."""
+"""tools.run executes a notebook in a profile and writes its outputs back."""
 
 import nbformat
 import pytest
 
-from helpers import run
+from tools import run
 
 
 def test_execute_writes_outputs_and_times_the_run(tmp_path):

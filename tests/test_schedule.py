@@ -4,7 +4,8 @@ import sys
 
 import pytest
 
-from helpers import results, schedule
+from helpers import results
+from tools import schedule
 
 NOTEBOOKS = schedule.notebook_names()
 SOURCES = {name: (schedule.NOTEBOOKS_DIR / f"{name}.py").read_text() for name in NOTEBOOKS}

@@ -1,4 +1,4 @@
-"""The seed knob (COURSE_SEED) and the seed sweep's report (helpers.seeds)."""
+"""The seed knob (COURSE_SEED) and the seed sweep's report (tools.seeds)."""
 
 import json
 from dataclasses import replace
@@ -7,8 +7,9 @@ import nbformat
 import numpy as np
 import pytest
 
-from helpers import data, seeds
+from helpers import data
 from helpers import profile as prof
+from tools import seeds
 
 # --- the seed knob ----------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from helpers import sketches  # noqa: E402
+from helpers.datasets import sketches  # noqa: E402
 
 
 def test_make_sketches_shapes_dtypes_pen_flags_and_classes():

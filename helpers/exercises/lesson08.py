@@ -1,7 +1,8 @@
 """Checks for notebook 08's exercises (a real series: electricity demand).
 
 Each ``check_...`` function recomputes the right answer from the series the notebook
-uses (:func:`helpers.realdata.prepare` and the profile's :func:`helpers.realdata.get_settings`)
+uses (:func:`helpers.datasets.realdata.prepare` and the profile's
+:func:`helpers.datasets.realdata.get_settings`)
 and prints a verdict (:func:`helpers.exercises.verdict`); it returns ``True`` or ``False``.
 None of them trains a network: their answers do not depend on the seed.
 """
@@ -10,9 +11,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from helpers import realdata
+from helpers.datasets import realdata
+from helpers.datasets.realdata import CALENDAR, DAY, MODELS, WEEK, _int
 from helpers.exercises import verdict
-from helpers.realdata import CALENDAR, DAY, MODELS, WEEK, _int
 
 __all__ = ["check_calendar_weights", "check_aic_order", "check_ar_mae"]
 

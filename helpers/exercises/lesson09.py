@@ -7,7 +7,7 @@ from numbers import Integral
 import keras
 import numpy as np
 
-from helpers import sketches
+from helpers.datasets import sketches
 from helpers.exercises import verdict
 
 __all__ = ["check_half_sketch_accuracy", "check_uniform_change_rate", "half_sketch_accuracy"]

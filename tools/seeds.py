@@ -1,9 +1,9 @@
 """The seed sweep (``make seeds``): every notebook once per seed, in scratch copies.
 
-    python -m helpers.seeds --seeds "42 7 123 2026" [--profile full|quick] [--jobs 2]
-    python -m helpers.seeds --seeds "7" --notebooks 03 04      # some notebooks only
-    python -m helpers.seeds report --profile full              # rewrite the report
-    python -m helpers.seeds adopt --seed 42    # that seed's run becomes the committed one
+    python -m tools.seeds --seeds "42 7 123 2026" [--profile full|quick] [--jobs 2]
+    python -m tools.seeds --seeds "7" --notebooks 03 04      # some notebooks only
+    python -m tools.seeds report --profile full              # rewrite the report
+    python -m tools.seeds adopt --seed 42    # that seed's run becomes the committed one
 
 Every assert in a notebook is a claim the course makes, so it must hold whatever the
 seed (``$COURSE_SEED``, :mod:`helpers.profile`). For each seed the sweep gives the
@@ -11,7 +11,7 @@ notebooks a folder of their own, ``logs/seeds/<profile>/seed-<S>/``
 (``$COURSE_WORK_DIR``, :data:`helpers.results.WORK_DIR`): the executed copies go to its
 ``notebooks/``, the records to its ``results/``, so the committed notebooks and
 ``results/full`` are never touched. The jobs run two at a time through
-:mod:`helpers.schedule` (a notebook after those whose records it reads, within its
+:mod:`tools.schedule` (a notebook after those whose records it reads, within its
 seed), and a failing notebook does not stop the sweep: every cell runs, and each error
 is kept. The report (``results/SEEDS.md``, or ``results/SEEDS-quick.md``) gives, for each
 notebook and seed, "pass" or the first failing line, and for every recorded model the
@@ -42,7 +42,7 @@ from helpers.results import (
     other_records,
     record_notebook_time,
 )
-from helpers.schedule import AFTER, TEST_SECONDS, Job, expected_seconds, notebook_names
+from tools.schedule import AFTER, TEST_SECONDS, Job, expected_seconds, notebook_names
 
 SWEEP_DIR = ROOT / "logs" / "seeds"
 DEFAULT_SEEDS = (42, 7, 123, 2026)
@@ -189,7 +189,7 @@ def describe(error: Mapping) -> str:
 def sweep_jobs(seeds: Sequence[int], profile: str, names: Sequence[str],
                python: str = sys.executable, root: Path = SWEEP_DIR) -> dict[str, Job]:
     """One job per (notebook, seed), named ``NN_name@seed``; within a seed a notebook
-    waits for those whose records it reads (:data:`~helpers.schedule.AFTER`), when they
+    waits for those whose records it reads (:data:`~tools.schedule.AFTER`), when they
     are part of the sweep."""
     expected = expected_seconds() if profile == "full" else TEST_SECONDS
     jobs = {}
@@ -199,7 +199,7 @@ def sweep_jobs(seeds: Sequence[int], profile: str, names: Sequence[str],
             after = tuple(f"{dep}@{seed}" for dep in AFTER.get(name, ()) if dep in names)
             jobs[f"{name}@{seed}"] = Job(
                 f"{name}@{seed}",
-                [python, "-u", "-m", "helpers.seeds", "one", name, "--seed", str(seed),
+                [python, "-u", "-m", "tools.seeds", "one", name, "--seed", str(seed),
                  "--profile", profile, "--work", str(work)],
                 after, float(expected.get(name, 60.0)))
     return jobs
@@ -223,7 +223,7 @@ def select_notebooks(wanted: Sequence[str]) -> list[str]:
 def run_sweep(seeds: Sequence[int], profile: str, names: Sequence[str], n_parallel: int,
               *, root: Path = SWEEP_DIR, log=print) -> float:
     """Run the sweep (fresh work folders for the notebooks it runs); return its seconds."""
-    from helpers.schedule import INTEROP_VAR, run_jobs
+    from tools.schedule import INTEROP_VAR, run_jobs
 
     for seed in seeds:
         work = seed_dir(profile, seed, root)
@@ -313,7 +313,7 @@ def report_text(profile: str, seeds: Sequence[int], statuses: Mapping[tuple[str,
     command = f"make seeds SEEDS=\"{' '.join(map(str, seeds))}\""
     if profile != "full":
         command += f" SEEDS_PROFILE={profile}"
-    lines.append(f"Written by `{command}` (helpers/seeds.py). Each notebook ran once per "
+    lines.append(f"Written by `{command}` (tools/seeds.py). Each notebook ran once per "
                  f"seed with `COURSE_SEED` set, in a scratch copy; **{passed} of "
                  f"{len(statuses)} runs passed**.")
     if meta:
@@ -414,7 +414,7 @@ def adopt(seed: int, profile: str = "full", *, root: Path = SWEEP_DIR,
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["one"]:
-        parser = argparse.ArgumentParser(prog="helpers.seeds one")
+        parser = argparse.ArgumentParser(prog="tools.seeds one")
         parser.add_argument("name")
         parser.add_argument("--seed", type=int, required=True)
         parser.add_argument("--profile", choices=sorted(PROFILES), required=True)
@@ -425,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {describe(error)}")
         return 1 if status["errors"] else 0
     if argv[:1] == ["adopt"]:
-        parser = argparse.ArgumentParser(prog="helpers.seeds adopt")
+        parser = argparse.ArgumentParser(prog="tools.seeds adopt")
         parser.add_argument("--seed", type=int, default=42)
         parser.add_argument("--profile", choices=sorted(PROFILES), default="full")
         args = parser.parse_args(argv[1:])
@@ -434,7 +434,7 @@ def main(argv: list[str] | None = None) -> int:
               f"results/{args.profile}/")
         return 0
     if argv[:1] == ["report"]:
-        parser = argparse.ArgumentParser(prog="helpers.seeds report")
+        parser = argparse.ArgumentParser(prog="tools.seeds report")
         parser.add_argument("--profile", choices=sorted(PROFILES), default="full")
         parser.add_argument("--seeds", default=None,
                             help="seeds to report (default: those of the last sweep)")

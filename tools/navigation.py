@@ -1,6 +1,6 @@
 """Previous / index / next links in every notebook, and the index notebook itself.
 
-``python -m helpers.navigation`` (``make nav``) writes, in every ``notebooks/NN_*``
+``python -m tools.navigation`` (``make nav``) writes, in every ``notebooks/NN_*``
 notebook and its jupytext twin, a markdown cell of links at the top and the same cell at
 the bottom, and writes ``notebooks/00_index`` (the course's table of contents and
 learning path) from :data:`SUMMARIES`. It is idempotent: a second run changes nothing,

@@ -2,8 +2,8 @@
 what each notebook reads from another: ``make test`` and ``make run`` (two at a time
 unless ``JOBS=1`` / ``RUN_JOBS=1``) call this.
 
-    python -m helpers.schedule test [--jobs 2]   # unit tests, nbval per notebook, browser
-    python -m helpers.schedule run [--jobs 2]    # every notebook in the full profile
+    python -m tools.schedule test [--jobs 2]   # unit tests, nbval per notebook, browser
+    python -m tools.schedule run [--jobs 2]    # every notebook in the full profile
 
 Why two at a time: on a CPU the course runs each TensorFlow op on one thread (see
 :mod:`helpers`) and, side by side, each job's independent ops one after the other
@@ -209,7 +209,7 @@ def make_jobs(kind: str, python: str = sys.executable,
         path = f"notebooks/{name}.ipynb"
         command = ([python, "-m", "pytest", "-p", "no:cacheprovider", *nbval_args,
                     "--durations=5", path] if kind == "test" else
-                   [python, "-u", "-m", "helpers.run", path, "--profile", "full"])
+                   [python, "-u", "-m", "tools.run", path, "--profile", "full"])
         expected = TEST_SECONDS.get(name, 60.0) if kind == "test" else times.get(name, 60.0)
         jobs[name] = Job(name, command, AFTER.get(name, ()), float(expected))
     if kind == "test":

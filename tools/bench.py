@@ -20,7 +20,7 @@ TensorFlow fixes at start-up, are each way's own, and no compiled function is sh
 The table gives each model's training seconds both ways, their ratio, and the validation
 MSE both ways (last-time-step MSE for the sequence-to-sequence models, as the book
 reports them); ``results/BENCH.md`` keeps it with the machine it ran on.
-``python -m helpers.bench --only linear,lstm --epochs 2`` runs a part of it.
+``python -m tools.bench --only linear,lstm --epochs 2`` runs a part of it.
 """
 
 from __future__ import annotations
@@ -179,7 +179,7 @@ def _child(name: str, way: str, epochs: int, profile: str) -> Timing:
     if way == "plain":
         env["COURSE_CPU_THREADS"] = "default"  # TensorFlow's own thread pools
     result = subprocess.run(
-        [sys.executable, "-m", "helpers.bench", "--child", name, way, str(epochs), profile],
+        [sys.executable, "-m", "tools.bench", "--child", name, way, str(epochs), profile],
         env=env, capture_output=True, text=True, check=False)
     if result.returncode:
         raise RuntimeError(f"training {name} ({way}) failed:\n{result.stderr[-3000:]}")
@@ -222,12 +222,12 @@ def main(argv: list[str] | None = None) -> int:
     if whole:
         cores = os.cpu_count()
         header = (f"# Training the book's models: plain Keras vs the course's way\n\n"
-                  f"`make bench` (`python -m helpers.bench`), {time.strftime('%Y-%m-%d')}: "
+                  f"`make bench` (`python -m tools.bench`), {time.strftime('%Y-%m-%d')}: "
                   f"{cores} CPU cores, {device.report().splitlines()[1]}, "
                   f"{device.report().splitlines()[0]}. Each model trains {args.epochs} "
                   f"epochs on {profile.n_train:,} series, batch 32, validated after every "
                   f"epoch, from the same initial weights both ways. Whole run: "
-                  f"{time.perf_counter() - start:.0f} s. See `helpers/bench.py` for what "
+                  f"{time.perf_counter() - start:.0f} s. See `tools/bench.py` for what "
                   f"each way does.\n\n")
         args.output.write_text(header + body + f"\n\n{text}\n\nTargets met: "
                                f"{'yes' if ok else 'no'}.\n")

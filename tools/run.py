@@ -1,7 +1,7 @@
 """Execute notebooks in a profile and write their outputs back (``make run``).
 
-    python -m helpers.run                      # every notebook, full profile
-    python -m helpers.run notebooks/01_*.ipynb --profile quick
+    python -m tools.run                      # every notebook, full profile
+    python -m tools.run notebooks/01_*.ipynb --profile quick
 
 Each notebook runs in a fresh kernel of this Python, from the notebooks/ folder, with
 ``COURSE_PROFILE`` set; its outputs are written back into the ``.ipynb`` (the paired
