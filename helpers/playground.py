@@ -40,9 +40,8 @@ import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache, lru_cache
+from functools import lru_cache
 from numbers import Real
-from typing import NamedTuple
 
 import keras
 import numpy as np
@@ -50,9 +49,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from helpers import data, notebook_code, plots, results, training, widgets
+from helpers import data, plots, results, training, widgets
 from helpers.data import _non_negative_int, _positive_int
 from helpers.datasets import memory, realdata
+from helpers.models import ARCHITECTURES, MAX_LAYERS, MAX_UNITS, SIZE_CONTROLS, Shape
 from helpers.profile import PROFILE, Profile
 
 
@@ -149,16 +149,6 @@ TASKS: dict[str, Task] = {
     "real series": Task("electricity demand, next day (notebook 08)", "val MAE (MW)",
                         "seasonal naive (last week)"),
 }
-
-
-class Shape(NamedTuple):
-    """What a model of a task reads and writes."""
-
-    n_steps: int
-    n_inputs: int
-    n_outputs: int
-    sequence_output: bool
-    """True: a target at every step (``[batch, steps, n_outputs]``)."""
 
 
 @dataclass
@@ -289,120 +279,6 @@ def score(task_data: TaskData, predictions) -> float:
         forecast = realdata.undifference(demand.y, at, demand.scaler.inverse(predictions))
         return float(np.abs(task_data.extra["truth"] - forecast).mean())
     return _mse(predictions, task_data.y_valid)
-
-
-# --- architectures ---------------------------------------------------------------------
-
-@cache
-def _taught(notebook: str, *names: str):
-    """The last of ``names`` as defined in the notebook that teaches it (loaded once)."""
-    objects = notebook_code.load(notebook, *names)
-    return objects[-1] if isinstance(objects, tuple) else objects
-
-
-def _inputs(shape: Shape) -> keras.KerasTensor:
-    return keras.Input(shape=(shape.n_steps, shape.n_inputs))
-
-
-def _linear(shape: Shape, units: int, layers: int, dropout: float) -> keras.Model:
-    inputs = _inputs(shape)
-    if shape.sequence_output:  # one Dense per step: it sees only the current step
-        return keras.Model(inputs, keras.layers.Dense(shape.n_outputs)(inputs))
-    flat = keras.layers.Flatten()(inputs)
-    return keras.Model(inputs, keras.layers.Dense(shape.n_outputs)(flat))
-
-
-def _simple_rnn(shape: Shape, units: int, layers: int, dropout: float) -> keras.Model:
-    # The book's smallest RNN: one SimpleRNN layer whose outputs are the forecast.
-    inputs = _inputs(shape)
-    return keras.Model(inputs, keras.layers.SimpleRNN(
-        shape.n_outputs, return_sequences=shape.sequence_output)(inputs))
-
-
-def _stack(recurrent: Callable[[int, bool], keras.layers.Layer], *, front=None):
-    """``layers`` recurrent layers of ``units`` (Dropout after each), then ``Dense``."""
-
-    def build(shape: Shape, units: int, layers: int, dropout: float) -> keras.Model:
-        inputs = _inputs(shape)
-        x = inputs if front is None else front(shape, units)(inputs)
-        for i in range(layers):
-            x = recurrent(units, shape.sequence_output or i < layers - 1)(x)
-            if dropout:
-                x = keras.layers.Dropout(dropout)(x)
-        return keras.Model(inputs, keras.layers.Dense(shape.n_outputs)(x))
-
-    return build
-
-
-def _conv_front(shape: Shape, units: int) -> keras.layers.Layer:
-    # notebook 06: a strided Conv1D halves the sequence before the GRUs. With a target at
-    # every step (the memory task) the length must stay, so stride 1 and causal padding.
-    if shape.sequence_output:
-        return keras.layers.Conv1D(units, kernel_size=4, padding="causal", activation="relu")
-    return keras.layers.Conv1D(units, kernel_size=4, strides=2, activation="relu")
-
-
-def _cell_layer(notebook: str, cell: str):
-    def layer(units: int, return_sequences: bool) -> keras.layers.Layer:
-        return keras.layers.RNN(_taught(notebook, cell)(units),
-                                return_sequences=return_sequences)
-    return layer
-
-
-def _wavenet(*names: str):
-    def build(shape: Shape, units: int, layers: int, dropout: float) -> keras.Model:
-        net = _taught("07_wavenet", *names)(shape.n_outputs, rates=(1, 2, 4, 8) * layers,
-                                            filters=units, n_inputs=shape.n_inputs)
-        inputs = _inputs(shape)
-        outputs = net(inputs)  # a forecast at every step
-        return keras.Model(inputs, outputs if shape.sequence_output else outputs[:, -1])
-    return build
-
-
-@dataclass(frozen=True)
-class Arch:
-    label: str
-    build: Callable[[Shape, int, int, float], keras.Model]
-    uses: frozenset = frozenset({"units", "layers", "dropout"})
-    """Which of the size controls (units, layers, dropout) it reads."""
-    taught_in: str = ""
-
-
-_CONV = frozenset({"units", "layers"})
-
-ARCHITECTURES: dict[str, Arch] = {
-    "linear": Arch("linear", _linear, frozenset(), "01"),
-    "simple_rnn": Arch("SimpleRNN", _simple_rnn, frozenset(), "02"),
-    "deep_rnn": Arch("deep RNN", _stack(
-        lambda u, seq: keras.layers.SimpleRNN(u, return_sequences=seq)), taught_in="02"),
-    "ln_rnn": Arch("LN SimpleRNN", _stack(
-        _cell_layer("04_unstable_gradients", "LNSimpleRNNCell")), taught_in="04"),
-    "lstm": Arch("LSTM", _stack(
-        lambda u, seq: keras.layers.LSTM(u, return_sequences=seq)), taught_in="05"),
-    "peephole": Arch("peephole LSTM", _stack(
-        _cell_layer("05_lstm", "PeepholeLSTMCell")), taught_in="05"),
-    "gru": Arch("GRU", _stack(
-        lambda u, seq: keras.layers.GRU(u, return_sequences=seq)), taught_in="06"),
-    "conv_gru": Arch("Conv1D + GRU", _stack(
-        lambda u, seq: keras.layers.GRU(u, return_sequences=seq), front=_conv_front),
-        taught_in="06"),
-    "wavenet": Arch("WaveNet", _wavenet("simple_wavenet"), _CONV, "07"),
-    "full_wavenet": Arch("full WaveNet", _wavenet(
-        "gated_activation", "GatedResidualBlock", "full_wavenet"), _CONV, "07"),
-}
-"""name -> what the app shows, the builder, the size controls it reads, its notebook.
-
-Recurrent models stack ``layers`` layers of ``units`` (Dropout after each, when set) and
-end in ``Dense``; the WaveNets take ``units`` filters and ``layers`` runs of dilation
-rates 1, 2, 4, 8 (the book's is two). The linear model and the SimpleRNN have the book's
-fixed size."""
-
-SIZE_CONTROLS = ("units", "layers", "dropout")
-MAX_UNITS = 512
-"""Most units (or filters) per layer :func:`build_model` builds (the app's slider stops
-at 64): more would not train within a click's time, or fit in memory."""
-MAX_LAYERS = 8
-"""Most layers (WaveNets: runs of rates) :func:`build_model` stacks (the slider: 4)."""
 
 
 def _arch(arch: str) -> str:
