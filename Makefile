@@ -5,8 +5,9 @@
 #       make results (make run, then results/RESULTS.md), make seeds (every notebook once
 #       per seed, SEEDS="42 7 123 2026": results/SEEDS.md), make app (the playground as a
 #       web page, Voila on http://localhost:8866), make nav (the notebooks' previous/
-#       index/next links and notebooks/00_index), make bench (plain Keras vs the course's
-#       way on the book's models: results/BENCH.md), make lint (ruff), make lock
+#       index/next links and notebooks/00_index), make taught (helpers/taught.py from the
+#       notebooks' cells tagged `taught`), make bench (plain Keras vs the course's way on
+#       the book's models: results/BENCH.md), make lint (ruff), make lock
 #       (requirements.txt from requirements.in), make test-browser, make clean.
 # `make test` and `make run` run two jobs at a time (JOBS=1, RUN_JOBS=1: one at a time).
 SHELL := /bin/bash
@@ -20,10 +21,10 @@ export PYTHONDONTWRITEBYTECODE := 1
 
 NBVAL := --nbval-lax --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg
 
-.PHONY: help install lock lab app nav bench seeds lint test test-unit test-notebooks test-browser run results clean
+.PHONY: help install lock lab app nav taught bench seeds lint test test-unit test-notebooks test-browser run results clean
 
 help:
-	@sed -n '1,11p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,12p' Makefile | sed 's/^# \{0,1\}//'
 
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || { echo "creating $(VENV) with $(PYTHON)"; $(PYTHON) -m venv $(VENV); }
@@ -70,7 +71,7 @@ test: install lint
 	$(BIN)/python -m tools.schedule test --jobs $(JOBS) --nbval "$(NBVAL)"; status=$$?; \
 	echo "make test: $$(( $$(date +%s) - start )) s after install"; exit $$status
 
-# ruff over helpers/, tests/ and the notebooks' .py twins (settings in pyproject.toml).
+# ruff over helpers/, tools/, tests/ and the notebooks' .py twins (settings in pyproject.toml).
 lint: install
 	$(BIN)/ruff check .
 
@@ -90,6 +91,11 @@ test-notebooks: install
 # tests/test_navigation.py fails when they are out of date).
 nav: install
 	$(BIN)/python -m tools.navigation
+
+# helpers/taught.py, generated from the notebooks' cells tagged `taught` (never edit it by
+# hand; tests/test_taught.py fails when it is out of date).
+taught: install
+	$(BIN)/python -m tools.taught
 
 # The book's 11 models trained plainly and the course's way (about 25 min on 2 cores).
 bench: install
@@ -113,8 +119,9 @@ run: install
 	$(BIN)/python -m tools.schedule run --jobs $(RUN_JOBS); status=$$?; \
 	echo "make run: $$(( $$(date +%s) - start )) s"; exit $$status
 
+# results/RESULTS.md from the records in results/full (JSON only: TensorFlow is not loaded).
 results: run
-	$(BIN)/python -m helpers.results --profile full
+	$(BIN)/python -m tools.report --profile full
 
 clean:
 	rm -rf images logs results/quick .pytest_cache

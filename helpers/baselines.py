@@ -13,73 +13,55 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from numbers import Real
 
 import numpy as np
 
-from helpers.data import _positive_int, generate_time_series, one_step
+from helpers import checks
+from helpers.data import generate_time_series, one_step
 from helpers.profile import PROFILE
 
 Forecaster = Callable[[np.ndarray], np.ndarray]
 
-SEED_OFFSET = 1982
-"""Offset of :func:`compare_on_fresh_series`' default seed from the run's seed."""
+SEED_OFFSET = 1982  # offset of compare_on_fresh_series' default seed from the run's seed
 
 
 def naive_forecast(X: np.ndarray, ahead: int = 1) -> np.ndarray:
     """Repeat each series' last input value ``ahead`` times: shape ``[batch, ahead]``."""
-    if not isinstance(X, np.ndarray):
-        raise TypeError(f"X must be a NumPy array, got {type(X).__name__}")
-    if X.ndim != 3:
+    if checks.instance("X", X, np.ndarray, "a NumPy array").ndim != 3:
         raise ValueError(f"X must have shape [batch, time steps, features], got {X.shape}")
-    ahead = _positive_int("ahead", ahead)
-    return np.repeat(X[:, -1, :1], ahead, axis=1)
+    return np.repeat(X[:, -1, :1], checks.integer("ahead", ahead), axis=1)
 
 
 def mse(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """Mean squared error of two arrays of the same shape, as a Python float."""
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     if y_true.shape != y_pred.shape:
-        raise ValueError(
-            f"y_true and y_pred must have the same shape, got {y_true.shape} and {y_pred.shape}"
-        )
+        raise ValueError(f"y_true and y_pred must have the same shape, got {y_true.shape} "
+                         f"and {y_pred.shape}")
     return float(np.mean(np.square(y_true.astype(np.float64) - y_pred)))
 
 
 def noise_floor(noise: float = 0.1) -> float:
     """Variance of the uniform noise ``noise * (U(0,1) - 0.5)``: ``noise**2 / 12``."""
-    if isinstance(noise, bool) or not isinstance(noise, Real):
-        raise TypeError(f"noise must be a number, got {type(noise).__name__}")
-    if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {noise}")
-    return float(noise) ** 2 / 12
+    return checks.number("noise", noise, 0) ** 2 / 12
 
 
 @dataclass
 class Comparison:
-    """What :func:`compare_on_fresh_series` measured, ready to plot."""
+    """What :func:`compare_on_fresh_series` measured, ready to plot: the displayed series'
+    inputs ``x`` (shape ``[n_steps]``) and true next value ``y``, each model's forecast of
+    that value, each model's MSE over all the fresh series, and the noise floor."""
 
     x: np.ndarray
-    """The displayed series' inputs, shape ``[n_steps]``."""
     y: float
-    """Its true next value."""
     forecasts: dict[str, float] = field(default_factory=dict)
-    """Each model's forecast of that value."""
     mse: dict[str, float] = field(default_factory=dict)
-    """Each model's MSE over all the fresh series."""
     floor: float = 0.0
-    """The noise floor at this noise level."""
 
 
-def compare_on_fresh_series(
-    models: Mapping[str, Forecaster],
-    *,
-    noise: float = 0.1,
-    series_index: int = 0,
-    n_series: int = 500,
-    n_steps: int = 50,
-    seed: int | None = None,
-) -> Comparison:
+def compare_on_fresh_series(models: Mapping[str, Forecaster], *, noise: float = 0.1,
+                            series_index: int = 0, n_series: int = 500, n_steps: int = 50,
+                            seed: int | None = None) -> Comparison:
     """Forecast fresh series at a given noise level with the naive forecast and ``models``.
 
     ``models`` maps a name to a function from inputs ``[batch, n_steps, 1]`` to forecasts
@@ -89,25 +71,16 @@ def compare_on_fresh_series(
     the ``n_series`` series. ``seed`` defaults to ``PROFILE.seed_for(SEED_OFFSET)``
     (2024 with the default run seed, 42), so the series change with ``$COURSE_SEED``.
     """
-    if not isinstance(models, Mapping):
-        raise TypeError(f"models must be a mapping of name -> forecast function, got "
-                        f"{type(models).__name__}")
-    for name, fn in models.items():
-        if not callable(fn):
-            raise TypeError(f"models[{name!r}] must be callable, got {type(fn).__name__}")
-    n_series = _positive_int("n_series", n_series)
-    if isinstance(series_index, bool) or not isinstance(series_index, int):
-        raise TypeError(f"series_index must be an int, got {type(series_index).__name__}")
-    if not 0 <= series_index < n_series:
-        raise ValueError(f"series_index must be in [0, {n_series}), got {series_index}")
-
+    for name, fn in checks.instance("models", models, Mapping, "a mapping of name -> "
+                                    "forecast function").items():
+        checks.instance(f"models[{name!r}]", fn, Callable, "callable")
+    n_series = checks.integer("n_series", n_series)
+    series_index = checks.integer("series_index", series_index, 0, n_series - 1)
     seed = PROFILE.seed_for(SEED_OFFSET) if seed is None else seed
-    series = generate_time_series(n_series, n_steps + 1, seed=seed, noise=noise)
-    X, y = one_step(series, n_steps)
+    X, y = one_step(generate_time_series(n_series, n_steps + 1, seed=seed, noise=noise), n_steps)
     result = Comparison(x=X[series_index, :, 0], y=float(y[series_index, 0]),
                         floor=noise_floor(noise))
-    all_models: dict[str, Forecaster] = {"naive": naive_forecast, **models}
-    for name, fn in all_models.items():
+    for name, fn in {"naive": naive_forecast, **models}.items():
         y_pred = np.asarray(fn(X), dtype=np.float32)
         if y_pred.size != y.size:
             raise ValueError(f"models[{name!r}] returned shape {y_pred.shape} for inputs of "
@@ -128,20 +101,15 @@ def chain_forecasts(predict: Forecaster, X: np.ndarray, total: int) -> np.ndarra
     sees ``n_steps`` values, as in training. Rounds repeat until ``total`` values exist;
     the last round's extra values are cut. Returns ``[batch, total]``.
     """
-    if not callable(predict):
-        raise TypeError(f"predict must be callable, got {type(predict).__name__}")
-    if not isinstance(X, np.ndarray):
-        raise TypeError(f"X must be a NumPy array, got {type(X).__name__}")
-    if X.ndim != 3 or X.shape[-1] != 1:
+    checks.instance("predict", predict, Callable, "callable")
+    if checks.instance("X", X, np.ndarray, "a NumPy array").ndim != 3 or X.shape[-1] != 1:
         raise ValueError(f"X must have shape [batch, time steps, 1], got {X.shape}")
     if X.shape[1] == 0:  # window[:, -0:] would keep the whole, growing window
         raise ValueError(f"X must have at least one time step, got shape {X.shape}")
-    total = _positive_int("total", total)
+    total = checks.integer("total", total)
     n_batch, n_steps = X.shape[:2]
-    window = X.astype(np.float32, copy=True)
-    chunks: list[np.ndarray] = []
-    done = 0
-    while done < total:
+    window, chunks = X.astype(np.float32, copy=True), []
+    while sum(chunk.shape[1] for chunk in chunks) < total:
         forecast = np.asarray(predict(window), dtype=np.float32)
         if forecast.ndim == 3 and forecast.shape[-1] == 1:
             forecast = forecast[..., 0]
@@ -149,6 +117,5 @@ def chain_forecasts(predict: Forecaster, X: np.ndarray, total: int) -> np.ndarra
             raise ValueError(f"predict must return forecasts of shape [batch, k] = "
                              f"[{n_batch}, k] with k >= 1, got shape {forecast.shape}")
         chunks.append(forecast)
-        done += forecast.shape[1]
         window = np.concatenate([window, forecast[..., np.newaxis]], axis=1)[:, -n_steps:]
     return np.concatenate(chunks, axis=1)[:, :total]

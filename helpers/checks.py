@@ -8,14 +8,25 @@ public entry points check their arguments; private functions trust their callers
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Collection
 from numbers import Integral, Real
 
 import numpy as np
 
+_ORDER = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
+
 
 def _type_error(name: str, expected: str, value: object) -> TypeError:
     return TypeError(f"{name} must be {expected}, got {type(value).__name__} ({value!r})")
+
+
+def instance(name: str, value, types, expected: str):
+    """``value`` if it is an instance of ``types`` (``expected`` names them: "a NumPy
+    array"), else a ``TypeError``."""
+    if not isinstance(value, types):
+        raise TypeError(f"{name} must be {expected}, got {type(value).__name__}")
+    return value
 
 
 def integer(name: str, value: object, low: int | None = 1, high: int | None = None) -> int:
@@ -23,7 +34,9 @@ def integer(name: str, value: object, low: int | None = 1, high: int | None = No
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise _type_error(name, "an int", value)
     if (low is not None and value < low) or (high is not None and value > high):
-        raise ValueError(f"{name} must be {_range(low, high)}, got {value}")
+        wanted = (("a positive int" if low == 1 else f"an int >= {low}") if high is None else
+                  f"an int <= {high:,}" if low is None else f"an int from {low:,} to {high:,}")
+        raise ValueError(f"{name} must be {wanted}, got {value}")
     return int(value)
 
 
@@ -34,14 +47,11 @@ def number(name: str, value: object, low: float | None = None, high: float | Non
     if isinstance(value, bool) or not isinstance(value, Real):
         raise _type_error(name, "a number", value)
     value = float(value)
-    if not np.isfinite(value) or (low is not None and value < low) or (
-            high is not None and value > high) or (above is not None and value <= above) or (
-            below is not None and value >= below):
-        bounds = [f">= {low}" if low is not None else "", f"> {above}" if above is not None
-                  else "", f"<= {high}" if high is not None else "",
-                  f"< {below}" if below is not None else ""]
-        wanted = " and ".join(b for b in bounds if b) or "finite"
-        raise ValueError(f"{name} must be a finite number {wanted}, got {value}")
+    bounds = {op: b for op, b in zip(_ORDER, (low, above, high, below)) if b is not None}
+    if not np.isfinite(value) or not all(_ORDER[op](value, b) for op, b in bounds.items()):
+        wanted = " and ".join(f"{op} {b}" for op, b in bounds.items())
+        raise ValueError(f"{name} must be a finite number{' ' * bool(wanted)}{wanted}, "
+                         f"got {value}")
     return value
 
 
@@ -70,14 +80,7 @@ def array(name: str, value: object, *, ndim: int | Collection[int] | None = None
         bad = ~np.isfinite(result)
         if bad.any():
             where = tuple(int(i) for i in np.argwhere(bad)[0])
-            raise ValueError(f"{name} must hold finite numbers, but {int(bad.sum()):,} of "
-                             f"its values are NaN or infinite (first at index {where})")
+            raise ValueError(f"{name} must hold finite numbers, but {int(bad.sum()):,} of its "
+                             f"{result.size:,} values are NaN or infinite (the first, "
+                             f"{name}[{', '.join(map(str, where))}], is {result[where]})")
     return result
-
-
-def _range(low: int | None, high: int | None) -> str:
-    if high is None:
-        return {1: "a positive int", 0: "an int >= 0"}.get(low, f"an int >= {low}")
-    if low is None:
-        return f"an int <= {high:,}"
-    return f"an int from {low:,} to {high:,}"

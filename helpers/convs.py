@@ -22,16 +22,15 @@ from collections.abc import Sequence
 from math import prod
 from typing import NamedTuple
 
-from helpers.data import _positive_int
+from helpers import checks
 
+# Most layers in one run of doubling rates: the last rate is then 2**29, and the stack
+# already sees a billion steps (the course's stacks have at most ten layers).
 MAX_LAYERS = 30
-"""Most layers in one run of doubling rates: the last rate is then 2**29, and the stack
-already sees a billion steps (the course's stacks have at most ten layers)."""
-MAX_REPEATS = 100
-"""Most repeats of a run of doubling rates in :func:`doubling_rates`."""
+MAX_REPEATS = 100  # most repeats of a run of doubling rates in doubling_rates
+# Largest receptive field input_steps lists step by step (65,536 steps; the course draws
+# stacks that see at most a few thousand).
 MAX_INPUT_STEPS = 2**16
-"""Largest receptive field :func:`input_steps` lists step by step (65,536 steps; the
-course draws stacks that see at most a few thousand)."""
 
 
 def _rates(dilation_rates) -> tuple[int, ...]:
@@ -40,7 +39,7 @@ def _rates(dilation_rates) -> tuple[int, ...]:
                         f"{type(dilation_rates).__name__}")
     if not dilation_rates:
         raise ValueError("dilation_rates must not be empty")
-    return tuple(_positive_int("dilation_rates[...]", d) for d in dilation_rates)
+    return tuple(checks.integer("dilation_rates[...]", d) for d in dilation_rates)
 
 
 def doubling_rates(n_layers: int, *, repeats: int = 1) -> tuple[int, ...]:
@@ -48,23 +47,21 @@ def doubling_rates(n_layers: int, *, repeats: int = 1) -> tuple[int, ...]:
 
     At most :data:`MAX_LAYERS` layers and :data:`MAX_REPEATS` repeats.
     """
-    n_layers = _positive_int("n_layers", n_layers, at_most=MAX_LAYERS)
-    repeats = _positive_int("repeats", repeats, at_most=MAX_REPEATS)
-    return tuple(2 ** i for i in range(n_layers)) * repeats
+    n_layers = checks.integer("n_layers", n_layers, 1, MAX_LAYERS)
+    return tuple(2 ** i for i in range(n_layers)) * checks.integer("repeats", repeats, 1,
+                                                                   MAX_REPEATS)
 
 
 def receptive_field(kernel_size: int, dilation_rates: Sequence[int]) -> int:
     """Steps of input that one output of the stack depends on: ``1 + (k - 1) sum(d)``."""
-    kernel_size = _positive_int("kernel_size", kernel_size)
-    return 1 + (kernel_size - 1) * sum(_rates(dilation_rates))
+    return 1 + (checks.integer("kernel_size", kernel_size) - 1) * sum(_rates(dilation_rates))
 
 
 def conv_params(kernel_size: int, n_inputs: int, filters: int) -> int:
     """Weights and biases of one ``Conv1D(filters, kernel_size)`` on ``n_inputs`` channels."""
-    kernel_size = _positive_int("kernel_size", kernel_size)
-    n_inputs = _positive_int("n_inputs", n_inputs)
-    filters = _positive_int("filters", filters)
-    return kernel_size * n_inputs * filters + filters
+    filters = checks.integer("filters", filters)
+    return (checks.integer("kernel_size", kernel_size) * checks.integer("n_inputs", n_inputs)
+            * filters + filters)
 
 
 def stack_params(kernel_size: int, dilation_rates: Sequence[int], filters: int, *,
@@ -73,9 +70,8 @@ def stack_params(kernel_size: int, dilation_rates: Sequence[int], filters: int, 
 
     The first layer reads ``n_inputs`` channels, every later one ``filters``.
     """
-    rates = _rates(dilation_rates)
-    first = conv_params(kernel_size, n_inputs, filters)
-    return first + (len(rates) - 1) * conv_params(kernel_size, filters, filters)
+    return (conv_params(kernel_size, n_inputs, filters)
+            + (len(_rates(dilation_rates)) - 1) * conv_params(kernel_size, filters, filters))
 
 
 def input_steps(kernel_size: int, dilation_rates: Sequence[int], output_step: int) -> list[int]:
@@ -84,29 +80,26 @@ def input_steps(kernel_size: int, dilation_rates: Sequence[int], output_step: in
     Steps before 0 are the causal zero padding and are left out. The stack's receptive
     field may be at most :data:`MAX_INPUT_STEPS` steps (the list would fill the memory).
     """
-    kernel_size = _positive_int("kernel_size", kernel_size)
-    if isinstance(output_step, bool) or not isinstance(output_step, int) or output_step < 0:
-        raise ValueError(f"output_step must be an int >= 0, got {output_step!r}")
-    rates = _rates(dilation_rates)
-    field = receptive_field(kernel_size, rates)
+    steps = {checks.integer("output_step", output_step, 0)}
+    field = receptive_field(kernel_size, dilation_rates)
     if field > MAX_INPUT_STEPS:
         raise ValueError(f"kernel_size={kernel_size} with these dilation_rates gives a "
                          f"receptive field of {field:,} steps; input_steps lists at most "
                          f"{MAX_INPUT_STEPS:,}")
-    steps = {output_step}
-    for d in reversed(rates):  # a step below 0 stays below: drop it at once
+    for d in reversed(dilation_rates):  # a step below 0 stays below: drop it at once
         steps = {s - j * d for s in steps for j in range(kernel_size) if s - j * d >= 0}
     return sorted(steps)
 
 
 class Cost(NamedTuple):
-    """What one forward pass over one series costs, whatever the machine."""
+    """What one forward pass over one series costs, whatever the machine:
+    ``multiply_adds`` of the layers' matrix products (element-wise gates left out), and
+    ``sequential_ops``, the operations that must run one after another: each layer is
+    one, except a recurrent layer, which is one per time step (step ``t`` needs the state
+    of step ``t - 1``)."""
 
     multiply_adds: int
-    """Multiply-adds of the layers' matrix products (element-wise gates left out)."""
     sequential_ops: int
-    """Operations that must run one after another: each layer is one, except a recurrent
-    layer, which is one per time step (step ``t`` needs the state of step ``t - 1``)."""
 
 
 def forward_cost(model, n_steps: int) -> Cost:
@@ -121,10 +114,7 @@ def forward_cost(model, n_steps: int) -> Cost:
     one step after the other. Both counts are properties of the model, not of the
     hardware: a GPU or a busy laptop changes how long they take, not what they are.
     """
-    n_steps = _positive_int("n_steps", n_steps)
-    if n_steps > 10_000_000:
-        raise ValueError(f"n_steps must be at most 10,000,000, got {n_steps:,}")
-    shape = (1, n_steps, model.input_shape[-1])
+    shape = (1, checks.integer("n_steps", n_steps, 1, 10_000_000), model.input_shape[-1])
     multiply_adds = sequential_ops = 0
     for layer in model.layers:
         if type(layer).__name__ == "InputLayer":

@@ -23,73 +23,18 @@ sequence    ``[batch, n_steps, ahead]`` at *every* input step t, the ``ahead``
 
 from __future__ import annotations
 
-from numbers import Integral, Real
-from typing import Literal, NamedTuple
+from collections import namedtuple
 
 import numpy as np
 
+from helpers import checks
 from helpers.profile import PROFILE, Profile
 
-TargetKind = Literal["one_step", "vector", "sequence"]
-TARGET_KINDS: tuple[str, ...] = ("one_step", "vector", "sequence")
+TARGET_KINDS = ("one_step", "vector", "sequence")
 
 
-def _positive_int(name: str, value: object, *, at_most: int | None = None) -> int:
-    """``value`` as an int >= 1 (and <= ``at_most`` when given), else an error naming it."""
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} ({value!r})")
-    if value <= 0:
-        raise ValueError(f"{name} must be a positive int, got {value}")
-    if at_most is not None and value > at_most:
-        raise ValueError(f"{name} must be at most {at_most:,}, got {value:,}")
-    return int(value)
-
-
-def _non_negative_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} ({value!r})")
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0, got {value}")
-    return int(value)
-
-
-def _finite_array(name: str, array: object) -> np.ndarray:
-    """``array`` as a NumPy array of numbers, none of them NaN or infinite.
-
-    A NaN or an infinity in a model's inputs or targets spreads to every weight in one
-    training step, and to every loss after it: better to say where it is at once.
-    """
-    array = np.asarray(array)
-    if not (np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_):
-        raise TypeError(f"{name} must hold numbers, got dtype {array.dtype}")
-    bad = ~np.isfinite(array)
-    if bad.any():
-        where = tuple(int(i) for i in np.argwhere(bad)[0])
-        raise ValueError(f"{name} must hold finite numbers, but {int(bad.sum()):,} of its "
-                         f"{array.size:,} values are NaN or infinite (the first, "
-                         f"{name}[{', '.join(map(str, where))}], is {array[where]})")
-    return array
-
-
-def _series_array(name: str, series: object) -> np.ndarray:
-    if not isinstance(series, np.ndarray):
-        raise TypeError(f"{name} must be a NumPy array, got {type(series).__name__}")
-    if series.ndim != 3 or series.shape[-1] != 1:
-        raise ValueError(
-            f"{name} must have shape [batch, time steps, 1] (rank 3, one feature), "
-            f"got shape {series.shape}"
-        )
-    return series
-
-
-def generate_time_series(
-    batch_size: int,
-    n_steps: int,
-    *,
-    seed: int | None = None,
-    noise: float = 0.1,
-    time_step: float | None = None,
-) -> np.ndarray:
+def generate_time_series(batch_size: int, n_steps: int, *, seed: int | None = None,
+                         noise: float = 0.1, time_step: float | None = None) -> np.ndarray:
     """Generate ``batch_size`` series of ``n_steps`` values, shape ``[batch, n_steps, 1]``.
 
     ``seed`` makes the result reproducible (same seed, identical array); ``noise`` is the
@@ -102,132 +47,92 @@ def generate_time_series(
     series (50 inputs and 10 targets), and its first 60 values are drawn from the same
     distribution as those.
     """
-    batch_size = _positive_int("batch_size", batch_size)
-    n_steps = _positive_int("n_steps", n_steps)
+    batch_size = checks.integer("batch_size", batch_size)
+    n_steps = checks.integer("n_steps", n_steps)
     if seed is not None:
-        _non_negative_int("seed", seed)
-    if isinstance(noise, bool) or not isinstance(noise, Real):
-        raise TypeError(f"noise must be a number, got {type(noise).__name__} ({noise!r})")
-    if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite number >= 0, got {noise}")
-
+        checks.integer("seed", seed, 0)
+    checks.number("noise", noise, 0)
     if time_step is not None:
-        if isinstance(time_step, bool) or not isinstance(time_step, Real):
-            raise TypeError(f"time_step must be a number or None, got "
-                            f"{type(time_step).__name__} ({time_step!r})")
-        if not np.isfinite(time_step) or time_step <= 0:
-            raise ValueError(f"time_step must be a finite number > 0, got {time_step}")
-
+        checks.number("time_step", time_step, above=0)
     rng = np.random.default_rng(seed)
     freq1, freq2, offsets1, offsets2 = rng.random((4, batch_size, 1))
-    if time_step is None:
-        time = np.linspace(0, 1, n_steps)
-    else:
-        time = np.arange(n_steps) * time_step
+    time = np.linspace(0, 1, n_steps) if time_step is None else np.arange(n_steps) * time_step
     series = 0.5 * np.sin((time - offsets1) * (freq1 * 10 + 10))
     series += 0.2 * np.sin((time - offsets2) * (freq2 * 20 + 20))
     series += noise * (rng.random((batch_size, n_steps)) - 0.5)
     return series[..., np.newaxis].astype(np.float32)
 
 
-def split(
-    array: np.ndarray, n_train: int, n_valid: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def split(array: np.ndarray, n_train: int, n_valid: int
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Split along the first axis: the first ``n_train`` rows, the next ``n_valid``, the rest."""
-    if not isinstance(array, np.ndarray):
-        raise TypeError(f"array must be a NumPy array, got {type(array).__name__}")
-    n_train = _positive_int("n_train", n_train)
-    n_valid = _positive_int("n_valid", n_valid)
+    checks.instance("array", array, np.ndarray, "a NumPy array")
+    n_train = checks.integer("n_train", n_train)
+    n_valid = checks.integer("n_valid", n_valid)
     if n_train + n_valid >= len(array):
-        raise ValueError(
-            f"n_train + n_valid ({n_train} + {n_valid}) must be smaller than the number "
-            f"of rows ({len(array)}) so that the test set is not empty"
-        )
+        raise ValueError(f"n_train + n_valid ({n_train} + {n_valid}) must be smaller than the "
+                         f"number of rows ({len(array)}) so that the test set is not empty")
     return array[:n_train], array[n_train : n_train + n_valid], array[n_train + n_valid :]
 
 
-def _check_lengths(series: np.ndarray, n_steps: int, needed: int, what: str) -> None:
-    if series.shape[1] < needed:
-        raise ValueError(
-            f"series has {series.shape[1]} time steps, but n_steps={n_steps} {what} "
-            f"needs at least {needed}"
-        )
+def _windows(series: np.ndarray, n_steps: int, ahead: int) -> tuple[int, int]:
+    """The checked ``n_steps`` and ``ahead`` of a series that must hold both."""
+    checks.instance("series", series, np.ndarray, "a NumPy array")
+    if series.ndim != 3 or series.shape[-1] != 1:
+        raise ValueError(f"series must have shape [batch, time steps, 1] (rank 3, one "
+                         f"feature), got shape {series.shape}")
+    n_steps, ahead = checks.integer("n_steps", n_steps), checks.integer("ahead", ahead)
+    if series.shape[1] < n_steps + ahead:
+        raise ValueError(f"series has {series.shape[1]} time steps, but n_steps={n_steps} "
+                         f"plus ahead={ahead} needs at least {n_steps + ahead}")
+    return n_steps, ahead
 
 
 def one_step(series: np.ndarray, n_steps: int) -> tuple[np.ndarray, np.ndarray]:
     """Inputs ``series[:, :n_steps]`` and the next value as target, shape ``[batch, 1]``."""
-    series = _series_array("series", series)
-    n_steps = _positive_int("n_steps", n_steps)
-    _check_lengths(series, n_steps, n_steps + 1, "plus a one-step target")
+    n_steps, _ = _windows(series, n_steps, 1)
     return series[:, :n_steps], series[:, n_steps]
 
 
-def vector_targets(
-    series: np.ndarray, n_steps: int, ahead: int
-) -> tuple[np.ndarray, np.ndarray]:
+def vector_targets(series: np.ndarray, n_steps: int, ahead: int
+                   ) -> tuple[np.ndarray, np.ndarray]:
     """Inputs ``series[:, :n_steps]`` and the next ``ahead`` values, shape ``[batch, ahead]``."""
-    series = _series_array("series", series)
-    n_steps = _positive_int("n_steps", n_steps)
-    ahead = _positive_int("ahead", ahead)
-    _check_lengths(series, n_steps, n_steps + ahead, f"plus a horizon of ahead={ahead}")
+    n_steps, ahead = _windows(series, n_steps, ahead)
     return series[:, :n_steps], series[:, n_steps : n_steps + ahead, 0]
 
 
-def sequence_targets(
-    series: np.ndarray, n_steps: int, ahead: int
-) -> tuple[np.ndarray, np.ndarray]:
+def sequence_targets(series: np.ndarray, n_steps: int, ahead: int
+                     ) -> tuple[np.ndarray, np.ndarray]:
     """Inputs ``series[:, :n_steps]`` and, for every input step, the next ``ahead`` values.
 
     ``Y[b, t, i] == series[b, t + 1 + i, 0]``: shape ``[batch, n_steps, ahead]``. The last
     time step's target, ``Y[:, -1]``, is the same as :func:`vector_targets`' target.
     """
-    series = _series_array("series", series)
-    n_steps = _positive_int("n_steps", n_steps)
-    ahead = _positive_int("ahead", ahead)
-    _check_lengths(series, n_steps, n_steps + ahead, f"plus a horizon of ahead={ahead}")
+    n_steps, ahead = _windows(series, n_steps, ahead)
     windows = np.lib.stride_tricks.sliding_window_view(series[:, 1:, 0], ahead, axis=1)
     return series[:, :n_steps], np.ascontiguousarray(windows[:, :n_steps])
 
 
-class Splits(NamedTuple):
-    """Inputs and targets of the three sets (unpacks in this order)."""
-
-    X_train: np.ndarray
-    y_train: np.ndarray
-    X_valid: np.ndarray
-    y_valid: np.ndarray
-    X_test: np.ndarray
-    y_test: np.ndarray
+# Inputs and targets of the three sets (unpacks in this order).
+Splits = namedtuple("Splits", "X_train y_train X_valid y_valid X_test y_test")
 
 
-def load(
-    kind: TargetKind = "one_step",
-    *,
-    profile: Profile | None = None,
-    seed: int | None = None,
-    noise: float = 0.1,
-) -> Splits:
-    """Generate the course data set of one target ``kind`` and split it.
+def load(kind: str = "one_step", *, profile: Profile | None = None, seed: int | None = None,
+         noise: float = 0.1) -> Splits:
+    """Generate the course data set of one target ``kind`` (one of :data:`TARGET_KINDS`)
+    and split it.
 
     Sizes come from ``profile`` (default: the active :data:`~helpers.profile.PROFILE`):
     ``n_series`` series of ``n_steps`` inputs (plus 1 or ``ahead`` target steps), split
     ``n_train`` / ``n_valid`` / rest. The same ``seed`` gives the same arrays.
     """
-    if kind not in TARGET_KINDS:
-        raise ValueError(f"kind must be one of {TARGET_KINDS}, got {kind!r}")
-    profile = PROFILE if profile is None else profile
-    if not isinstance(profile, Profile):
-        raise TypeError(f"profile must be a helpers.profile.Profile, got {type(profile).__name__}")
-    seed = profile.seed if seed is None else seed
+    checks.choice("kind", kind, TARGET_KINDS)
+    profile = checks.instance("profile", PROFILE if profile is None else profile, Profile,
+                              "a helpers.profile.Profile")
     n_steps, ahead = profile.n_steps, profile.ahead
-    extra = 1 if kind == "one_step" else ahead
-    series = generate_time_series(profile.n_series, n_steps + extra, seed=seed, noise=noise)
-    if kind == "one_step":
-        X, y = one_step(series, n_steps)
-    elif kind == "vector":
-        X, y = vector_targets(series, n_steps, ahead)
-    else:
-        X, y = sequence_targets(series, n_steps, ahead)
-    X_train, X_valid, X_test = split(X, profile.n_train, profile.n_valid)
-    y_train, y_valid, y_test = split(y, profile.n_train, profile.n_valid)
-    return Splits(X_train, y_train, X_valid, y_valid, X_test, y_test)
+    series = generate_time_series(profile.n_series, n_steps + (1 if kind == "one_step" else ahead),
+                                  seed=profile.seed if seed is None else seed, noise=noise)
+    X, y = (one_step(series, n_steps) if kind == "one_step" else
+            (vector_targets if kind == "vector" else sequence_targets)(series, n_steps, ahead))
+    sizes = profile.n_train, profile.n_valid
+    return Splits(*(a for pair in zip(split(X, *sizes), split(y, *sizes)) for a in pair))

@@ -8,6 +8,7 @@ import platform
 import keras
 import tensorflow as tf
 
+from helpers import checks
 from helpers.profile import ENV_VAR, PROFILE
 
 
@@ -30,24 +31,15 @@ def uses_xla() -> bool:
 def report() -> str:
     """A few lines saying what runs the notebook; printed by :func:`helpers.setup`."""
     gpu_names = gpus()
-    if gpu_names:
-        device = f"GPU x{len(gpu_names)} ({', '.join(gpu_names)}); cuDNN kernels for LSTM/GRU"
-    else:
-        device = f"CPU only ({os.cpu_count()} cores), no GPU found"
-    if uses_xla():
-        xla = "on (jit_compile=True)"
-    elif gpu_names:
-        xla = "Keras default"
-    else:
-        xla = f"off in the {PROFILE.name} profile"
+    device = (f"GPU x{len(gpu_names)} ({', '.join(gpu_names)}); cuDNN kernels for LSTM/GRU"
+              if gpu_names else f"CPU only ({os.cpu_count()} cores), no GPU found")
+    xla = ("on (jit_compile=True)" if uses_xla() else "Keras default" if gpu_names
+           else f"off in the {PROFILE.name} profile")
     source = (f"${ENV_VAR}" if os.environ.get(ENV_VAR)
               else f"default; set ${ENV_VAR}=quick for tests")
-    return "\n".join([
-        f"TensorFlow {tf.__version__}, Keras {keras.__version__} "
-        f"(backend: {keras.backend.backend()}), Python {platform.python_version()}",
-        f"Device: {device}; XLA: {xla}",
-        f"Profile: {PROFILE.describe()} [{source}]",
-    ])
+    return (f"TensorFlow {tf.__version__}, Keras {keras.__version__} (backend: "
+            f"{keras.backend.backend()}), Python {platform.python_version()}\n"
+            f"Device: {device}; XLA: {xla}\nProfile: {PROFILE.describe()} [{source}]")
 
 
 def cudnn_conditions(layer: keras.layers.Layer) -> dict[str, bool]:
@@ -58,19 +50,18 @@ def cudnn_conditions(layer: keras.layers.Layer) -> dict[str, bool]:
     ``SimpleRNN`` and ``RNN(cell)`` always run the generic loop. Returns each condition
     and whether it holds; ``all(...)`` tells whether cuDNN will be used (given a GPU).
     """
-    if not isinstance(layer, keras.layers.Layer):
-        raise TypeError(f"layer must be a Keras layer, got {type(layer).__name__}")
-    if not isinstance(layer, (keras.layers.LSTM, keras.layers.GRU)):
-        return {"is an LSTM or GRU layer": False}
-    conditions = {
-        "is an LSTM or GRU layer": True,
+    checks.instance("layer", layer, keras.layers.Layer, "a Keras layer")
+    conditions = {"is an LSTM or GRU layer": isinstance(layer, (keras.layers.LSTM,
+                                                               keras.layers.GRU))}
+    if not conditions["is an LSTM or GRU layer"]:
+        return conditions
+    conditions.update({
         "activation is tanh": layer.activation is keras.activations.tanh,
         "recurrent_activation is sigmoid":
             layer.recurrent_activation is keras.activations.sigmoid,
         "recurrent_dropout == 0": layer.recurrent_dropout == 0,
         "unroll is False": not layer.unroll,
-        "use_bias is True": layer.use_bias,
-    }
+        "use_bias is True": layer.use_bias})
     if isinstance(layer, keras.layers.GRU):
         conditions["reset_after is True"] = layer.reset_after
     return conditions
@@ -80,11 +71,9 @@ def kernel_report(model: keras.Model) -> str:
     """One line per recurrent layer of ``model``: which kernel it runs on a GPU, and why."""
     lines = []
     for layer in model.layers:
-        if not isinstance(layer, keras.layers.RNN):
-            continue
-        conditions = cudnn_conditions(layer)
-        failed = [name for name, ok in conditions.items() if not ok]
-        kernel = "cuDNN" if not failed else "generic loop"
-        why = "all conditions hold" if not failed else "not: " + ", ".join(failed)
-        lines.append(f"{layer.name:<24} {type(layer).__name__:<10} -> {kernel} ({why})")
-    return "\n".join(lines) if lines else "(no recurrent layers)"
+        if isinstance(layer, keras.layers.RNN):
+            failed = [name for name, ok in cudnn_conditions(layer).items() if not ok]
+            why = "cuDNN (all conditions hold)" if not failed else \
+                f"generic loop (not: {', '.join(failed)})"
+            lines.append(f"{layer.name:<24} {type(layer).__name__:<10} -> {why}")
+    return "\n".join(lines) or "(no recurrent layers)"

@@ -14,61 +14,84 @@ from matplotlib import patheffects
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 from matplotlib.ticker import MaxNLocator
 
+from helpers import checks
 from helpers.plots import INPUT_COLOR, PALETTE, TARGET_COLOR
 
 CELL_COLOR = "#DCE9F5"
 ENCODER_COLOR = "#F6E0C8"
 IGNORED = "#BBBBBB"
 GRADIENT = "#D55E00"
+PEEPHOLE_COLOR = PALETTE[6]
+INK, NOTE = "#333333", "#555555"  # lines and boxes; side notes
 _W, _H = 1.1, 0.7  # box size
 _GAP = 2.0  # distance between unrolled copies
 _SCALE = 0.8  # inches per drawing unit, for the figures sized here
+_IN, _OUT = -_H / 2 - 0.07, _H / 2 + 0.07  # where arrows meet a box, below and above
 
 
-def _arrow(ax, start, end, color="#333333", style="-|>", ls="-", rad=0.0, lw=1.2):
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle=style, mutation_scale=12,
+# --- primitives shared by the figures ----------------------------------------------------
+
+def _arrow(ax, start, end, color=INK, ls="-", rad=0.0, lw=1.2):
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12,
                                  color=color, lw=lw, ls=ls,
                                  connectionstyle=f"arc3,rad={rad}"))
 
 
+def _text(ax, x, y, text, size=9, **kwargs):
+    """``text`` centred on ``(x, y)`` unless ``kwargs`` say otherwise."""
+    ax.text(x, y, text, **{"ha": "center", "va": "center", "fontsize": size, **kwargs})
+
+
+def _wire(ax, x, start, end, text_y, text, size=8, color=None):
+    """A vertical arrow from ``start`` to ``end`` with ``text`` at ``text_y``."""
+    _arrow(ax, (x, start), (x, end), color=color or INK)
+    _text(ax, x, text_y, text, size, color=color)
+
+
 def _box(ax, x, y, label="", color=CELL_COLOR):
     ax.add_patch(FancyBboxPatch((x - _W / 2, y - _H / 2), _W, _H,
-                                boxstyle="round,pad=0.05", fc=color, ec="#333333", lw=1))
+                                boxstyle="round,pad=0.05", fc=color, ec=INK, lw=1))
     if label:
-        ax.text(x, y, label, ha="center", va="center", fontsize=9)
+        _text(ax, x, y, label)
 
 
-def _finish(ax, title, n_boxes):
-    ax.set_xlim(-1.3, (n_boxes - 1) * _GAP + 1.3)
-    ax.set_ylim(-1.75, 1.75)
-    ax.set_aspect("equal")
+def _loop(ax, y):
+    """A cell's state fed back to itself (the rolled-up view)."""
+    _arrow(ax, (_W / 2 + 0.07, y + 0.2), (_W / 2 + 0.07, y - 0.2), rad=-2.2, color=PALETTE[0])
+
+
+def _link(ax, x, y=0):
+    """The state passed from the copy left of ``x`` to the copy at ``x``."""
+    _arrow(ax, (x - _GAP + _W / 2 + 0.07, y), (x - _W / 2 - 0.07, y), color=PALETTE[0])
+
+
+def _frame(ax, xlim, ylim, title=""):
+    ax.set(xlim=xlim, ylim=ylim, aspect="equal")
     ax.axis("off")
     if title:
         ax.set_title(title, fontsize=10)
+    return ax
 
 
 def _step_label(i: int, n: int) -> str:
-    offset = n - 1 - i
-    return "t" if offset == 0 else f"t-{offset}"
-
-
-def _check_int(name: str, value, minimum: int = 1, maximum: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__} ({value!r})")
-    if value < minimum or (maximum is not None and value > maximum):
-        bound = f"from {minimum} to {maximum}" if maximum is not None else f">= {minimum}"
-        raise ValueError(f"{name} must be {bound}, got {value}")
-    return value
+    return "t" if i == n - 1 else f"t-{n - 1 - i}"
 
 
 def _axes(ax: plt.Axes | None, figsize: tuple[float, float]) -> plt.Axes:
     """``ax`` itself, or a new figure's axes of size ``figsize`` when ``ax`` is None."""
     if ax is None:
         return plt.subplots(figsize=figsize)[1]
-    if not isinstance(ax, plt.Axes):
-        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
-    return ax
+    return checks.instance("ax", ax, plt.Axes, "a matplotlib Axes or None")
 
+
+def _two_panels(widths, height):
+    """A figure with the rolled-up view on the left and the unrolled one on the right."""
+    fig, axes = plt.subplots(1, 2, figsize=(_SCALE * sum(widths) + 0.8, _SCALE * height + 0.6),
+                             gridspec_kw={"width_ratios": widths})
+    return fig, list(axes)
+
+
+# --- recurrent cells, rolled up and unrolled through time --------------------------------
 
 def recurrent_neuron(ax: plt.Axes, *, label: str = "", state: str = "y",
                      out: str | None = None) -> plt.Axes:
@@ -77,36 +100,18 @@ def recurrent_neuron(ax: plt.Axes, *, label: str = "", state: str = "y",
     ``out``: the name of the output drawn above the cell (default: the state's name, as
     in a simple neuron whose output is its state).
     """
-    out = state if out is None else out
     _box(ax, 0, 0, label)
-    _arrow(ax, (0, -1.35), (0, -_H / 2 - 0.07))
-    ax.text(0, -1.55, "$x_{(t)}$", ha="center", va="center", fontsize=9)
-    _arrow(ax, (0, _H / 2 + 0.07), (0, 1.35))
-    ax.text(0, 1.55, f"${out}_{{(t)}}$", ha="center", va="center", fontsize=9)
-    # the state, fed back as the next step's extra input
-    _arrow(ax, (_W / 2 + 0.07, 0.2), (_W / 2 + 0.07, -0.2), rad=-2.2, color=PALETTE[0])
-    ax.text(_W / 2 + 0.55, 0, f"${state}_{{(t-1)}}$", ha="left", va="center", fontsize=8,
-            color=PALETTE[0])
-    ax.set_xlim(-1.3, 2.0)
-    ax.set_ylim(-1.75, 1.75)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    return ax
+    _wire(ax, 0, -1.35, _IN, -1.55, "$x_{(t)}$", 9)
+    _wire(ax, 0, _OUT, 1.35, 1.55, f"${state if out is None else out}_{{(t)}}$", 9)
+    _loop(ax, 0)  # the state, fed back as the next step's extra input
+    _text(ax, _W / 2 + 0.55, 0, f"${state}_{{(t-1)}}$", 8, ha="left", color=PALETTE[0])
+    return _frame(ax, (-1.3, 2.0), (-1.75, 1.75))
 
 
-def unrolled(
-    ax: plt.Axes,
-    n_steps: int = 4,
-    *,
-    inputs: Sequence[bool] | None = None,
-    outputs: Sequence[str] | None = None,
-    colors: Sequence[str] | None = None,
-    label: str = "",
-    state: str = "y",
-    out: str = "y",
-    title: str = "",
-    gradient_from: Sequence[int] = (),
-) -> plt.Axes:
+def unrolled(ax: plt.Axes, n_steps: int = 4, *, inputs: Sequence[bool] | None = None,
+             outputs: Sequence[str] | None = None, colors: Sequence[str] | None = None,
+             label: str = "", state: str = "y", out: str = "y", title: str = "",
+             gradient_from: Sequence[int] = ()) -> plt.Axes:
     """The same cell copied once per time step, left to right.
 
     ``inputs[i]``: whether step ``i`` receives an input. ``outputs[i]``: ``"used"``,
@@ -119,62 +124,52 @@ def unrolled(
     if not (len(inputs) == len(outputs) == len(colors) == n_steps):
         raise ValueError("inputs, outputs and colors must have n_steps entries each")
     for i in range(n_steps):
-        x = i * _GAP
-        t = _step_label(i, n_steps)
+        x, t = i * _GAP, _step_label(i, n_steps)
         _box(ax, x, 0, label, colors[i])
         if inputs[i]:
-            _arrow(ax, (x, -1.35), (x, -_H / 2 - 0.07))
-            ax.text(x, -1.58, f"$x_{{({t})}}$", ha="center", va="center", fontsize=8)
+            _wire(ax, x, -1.35, _IN, -1.58, f"$x_{{({t})}}$")
         if outputs[i] != "none":
-            color = IGNORED if outputs[i] == "ignored" else "#333333"
-            _arrow(ax, (x, _H / 2 + 0.07), (x, 1.35), color=color)
-            ax.text(x, 1.58, f"${out}_{{({t})}}$", ha="center", va="center", fontsize=8,
-                    color=color)
+            _wire(ax, x, _OUT, 1.35, 1.58, f"${out}_{{({t})}}$",
+                  color=IGNORED if outputs[i] == "ignored" else INK)
         if i:
-            _arrow(ax, (x - _GAP + _W / 2 + 0.07, 0), (x - _W / 2 - 0.07, 0), color=PALETTE[0])
-            ax.text(x - _GAP / 2, 0.18, f"${state}_{{({_step_label(i - 1, n_steps)})}}$",
-                    ha="center", va="bottom", fontsize=7, color=PALETTE[0])
+            _link(ax, x)
+            _text(ax, x - _GAP / 2, 0.18, f"${state}_{{({_step_label(i - 1, n_steps)})}}$",
+                  7, va="bottom", color=PALETTE[0])
     for step in gradient_from:
-        x = step * _GAP
-        _arrow(ax, (x + 0.25, 1.35), (x + 0.25, _H / 2 + 0.07), color=GRADIENT, ls="--")
-    if gradient_from:
-        for j in range(max(gradient_from), 0, -1):
-            _arrow(ax, ((j * _GAP) - _W / 2 - 0.07, -0.2),
-                   ((j - 1) * _GAP + _W / 2 + 0.07, -0.2), color=GRADIENT, ls="--")
-    _finish(ax, title, n_steps)
-    return ax
+        _arrow(ax, (step * _GAP + 0.25, 1.35), (step * _GAP + 0.25, _OUT), color=GRADIENT,
+               ls="--")
+    for j in range(max(gradient_from, default=0), 0, -1):
+        _arrow(ax, ((j * _GAP) - _W / 2 - 0.07, -0.2), ((j - 1) * _GAP + _W / 2 + 0.07, -0.2),
+               color=GRADIENT, ls="--")
+    return _frame(ax, (-1.3, (n_steps - 1) * _GAP + 1.3), (-1.75, 1.75), title)
 
 
-def _vector(ax, x, y, n, name, t, *, side="below", color="#333333", size=0.22):
+def _vector(ax, x, y, n, name, t, sign=-1, size=0.22):
     """A vector drawn as ``n`` small squares in a row centred on ``(x, y)``, named
-    ``name_(t)`` below or above it."""
+    ``name_(t)`` below it (``sign=-1``) or above it (``sign=1``)."""
     left = x - n * size / 2
     for i in range(n):
         ax.add_patch(plt.Rectangle((left + i * size, y - size / 2), size, size,
-                                   fc="white", ec=color, lw=0.9))
-    dy = -(size / 2 + 0.22) if side == "below" else size / 2 + 0.22
-    ax.text(x, y + dy, f"$\\mathbf{{{name}}}_{{({t})}}$", ha="center", va="center",
-            fontsize=8, color=color)
+                                   fc="white", ec=INK, lw=0.9))
+    _text(ax, x, y + sign * (size / 2 + 0.22), f"$\\mathbf{{{name}}}_{{({t})}}$", 8,
+          color=INK)
 
 
-def _layer(ax, x, y, n_neurons, *, n_inputs, t, state_in=False):
+def _layer(ax, x, n_neurons, n_inputs, t):
     """A layer of ``n_neurons`` recurrent neurons: a wide box of circles, the input vector
-    below it, the output vector above it. Returns the box's half width."""
+    below it, the output vector (one square per neuron, straight above it) above it."""
     spacing = 0.32
     half = n_neurons * spacing / 2 + 0.12
-    ax.add_patch(FancyBboxPatch((x - half, y - 0.25), 2 * half, 0.5,
-                                boxstyle="round,pad=0.05", fc=CELL_COLOR, ec="#333333",
-                                lw=1))
+    ax.add_patch(FancyBboxPatch((x - half, -0.25), 2 * half, 0.5, boxstyle="round,pad=0.05",
+                                fc=CELL_COLOR, ec=INK, lw=1))
     centres = [x + (i - (n_neurons - 1) / 2) * spacing for i in range(n_neurons)]
     for cx in centres:
-        ax.add_patch(plt.Circle((cx, y), 0.1, fc="white", ec="#333333", lw=0.9))
-    _vector(ax, x, y - 1.15, n_inputs, "x", t)
-    _arrow(ax, (x, y - 1.0), (x, y - 0.32))
-    # the output vector: one square per neuron, straight above it
+        ax.add_patch(plt.Circle((cx, 0), 0.1, fc="white", ec=INK, lw=0.9))
+    _vector(ax, x, -1.15, n_inputs, "x", t)
+    _arrow(ax, (x, -1.0), (x, -0.32))
     for cx in centres:
-        _arrow(ax, (cx, y + 0.12), (cx, y + 0.9), lw=0.9)
-    _vector(ax, x, y + 1.0, n_neurons, "y", t, side="above", size=spacing)
-    return half
+        _arrow(ax, (cx, 0.12), (cx, 0.9), lw=0.9)
+    _vector(ax, x, 1.0, n_neurons, "y", t, sign=1, size=spacing)
 
 
 def layer_of_neurons(n_neurons: int = 5, n_steps: int = 3, *,
@@ -185,69 +180,54 @@ def layer_of_neurons(n_neurons: int = 5, n_steps: int = 3, *,
     Every neuron gets the whole input vector x_(t) (``n_inputs`` values) and the layer's
     whole previous output vector y_(t-1); the layer outputs one value per neuron.
     """
-    n_neurons = _check_int("n_neurons", n_neurons, 1, 8)
-    n_steps = _check_int("n_steps", n_steps, 1, 6)
-    n_inputs = _check_int("n_inputs", n_inputs, 1, 8)
+    n_neurons = checks.integer("n_neurons", n_neurons, 1, 8)
+    n_steps = checks.integer("n_steps", n_steps, 1, 6)
+    n_inputs = checks.integer("n_inputs", n_inputs, 1, 8)
     half = n_neurons * 0.32 / 2 + 0.12
     gap = 2 * half + 1.4
-    widths = [2 * half + 1.6, (n_steps - 1) * gap + 2 * half + 0.6]
-    fig, (ax_rolled, ax_unrolled) = plt.subplots(
-        1, 2, figsize=(_SCALE * sum(widths) + 0.8, _SCALE * 3.5 + 0.6),
-        gridspec_kw={"width_ratios": widths})
-    _layer(ax_rolled, 0, 0, n_neurons, n_inputs=n_inputs, t="t")
+    fig, (rolled, unrolled_) = _two_panels(
+        [2 * half + 1.6, (n_steps - 1) * gap + 2 * half + 0.6], 3.5)
+    _layer(rolled, 0, n_neurons, n_inputs, "t")
     # the output vector, fed back into the layer at the next step
-    ax_rolled.add_patch(FancyArrowPatch((half * 0.7 + 0.1, 1.0), (half + 0.07, 0),
-                                        arrowstyle="-|>", mutation_scale=12,
-                                        color=PALETTE[0], lw=1.2,
-                                        connectionstyle="arc3,rad=-0.9"))
-    ax_rolled.text(half + 0.55, 0.55, "$\\mathbf{y}_{(t-1)}$", ha="left", va="center",
-                   fontsize=8, color=PALETTE[0])
-    ax_rolled.set_xlim(-half - 0.3, half + 1.3)
-    ax_rolled.set_title("a layer of recurrent neurons", fontsize=10)
+    _arrow(rolled, (half * 0.7 + 0.1, 1.0), (half + 0.07, 0), color=PALETTE[0], rad=-0.9)
+    _text(rolled, half + 0.55, 0.55, "$\\mathbf{y}_{(t-1)}$", 8, ha="left", color=PALETTE[0])
     for i in range(n_steps):
-        t = _step_label(i, n_steps)
-        _layer(ax_unrolled, i * gap, 0, n_neurons, n_inputs=n_inputs, t=t)
+        _layer(unrolled_, i * gap, n_neurons, n_inputs, _step_label(i, n_steps))
         if i:
-            _arrow(ax_unrolled, ((i - 1) * gap + half + 0.07, 0), (i * gap - half - 0.07, 0),
+            _arrow(unrolled_, ((i - 1) * gap + half + 0.07, 0), (i * gap - half - 0.07, 0),
                    color=PALETTE[0])
-            ax_unrolled.text(i * gap - gap / 2, 0.15,
-                             f"$\\mathbf{{y}}_{{({_step_label(i - 1, n_steps)})}}$",
-                             ha="center", va="bottom", fontsize=7, color=PALETTE[0])
-    ax_unrolled.set_xlim(-half - 0.3, (n_steps - 1) * gap + half + 0.3)
-    ax_unrolled.set_title("the same layer, unrolled through time", fontsize=10)
-    for ax in (ax_rolled, ax_unrolled):
-        ax.set_ylim(-1.6, 1.75)
-        ax.set_aspect("equal")
-        ax.axis("off")
+            _text(unrolled_, i * gap - gap / 2, 0.15,
+                  f"$\\mathbf{{y}}_{{({_step_label(i - 1, n_steps)})}}$", 7, va="bottom",
+                  color=PALETTE[0])
+    _frame(rolled, (-half - 0.3, half + 1.3), (-1.6, 1.75), "a layer of recurrent neurons")
+    _frame(unrolled_, (-half - 0.3, (n_steps - 1) * gap + half + 0.3), (-1.6, 1.75),
+           "the same layer, unrolled through time")
     fig.tight_layout()
-    return fig, [ax_rolled, ax_unrolled]
+    return fig, [rolled, unrolled_]
 
 
 def memory_cell(n_steps: int = 3) -> tuple[plt.Figure, list[plt.Axes]]:
     """A memory cell (the book's figure 15-3): its hidden state h_(t) = f(h_(t-1), x_(t))
     goes to the next step, its output y_(t) goes up, and the two may differ."""
-    n_steps = _check_int("n_steps", n_steps, 1, 6)
-    widths = [3.3, (n_steps - 1) * _GAP + 2.6]
-    fig, (ax_rolled, ax_unrolled) = plt.subplots(
-        1, 2, figsize=(_SCALE * sum(widths) + 0.8, _SCALE * 3.5 + 0.6),
-        gridspec_kw={"width_ratios": widths})
-    recurrent_neuron(ax_rolled, label="cell", state="h", out="y")
-    ax_rolled.set_title("a memory cell", fontsize=10)
-    unrolled(ax_unrolled, n_steps, label="cell", state="h", out="y",
+    n_steps = checks.integer("n_steps", n_steps, 1, 6)
+    fig, axes = _two_panels([3.3, (n_steps - 1) * _GAP + 2.6], 3.5)
+    recurrent_neuron(axes[0], label="cell", state="h", out="y").set_title(
+        "a memory cell", fontsize=10)
+    unrolled(axes[1], n_steps, label="cell", state="h", out="y",
              title="unrolled: the state $h$ goes right, the output $y$ goes up")
     fig.tight_layout()
-    return fig, [ax_rolled, ax_unrolled]
+    return fig, axes
 
 
 def sequence_shapes(n_steps: int = 4) -> tuple[plt.Figure, list[plt.Axes]]:
     """The four ways to feed and read a recurrent network, side by side."""
     fig, axes = plt.subplots(1, 4, figsize=(14, 2.8))
-    no_in = [True] + [False] * (n_steps - 1)
-    last_only = ["ignored"] * (n_steps - 1) + ["used"]
-    unrolled(axes[0], n_steps, title="sequence to sequence")
-    unrolled(axes[1], n_steps, outputs=last_only, title="sequence to vector")
-    unrolled(axes[2], n_steps, inputs=no_in, title="vector to sequence")
     half = n_steps // 2
+    unrolled(axes[0], n_steps, title="sequence to sequence")
+    unrolled(axes[1], n_steps, outputs=["ignored"] * (n_steps - 1) + ["used"],
+             title="sequence to vector")
+    unrolled(axes[2], n_steps, inputs=[True] + [False] * (n_steps - 1),
+             title="vector to sequence")
     unrolled(axes[3], n_steps, inputs=[True] * half + [False] * (n_steps - half),
              outputs=["none"] * half + ["used"] * (n_steps - half),
              colors=[ENCODER_COLOR] * half + [CELL_COLOR] * (n_steps - half),
@@ -259,8 +239,8 @@ def sequence_shapes(n_steps: int = 4) -> tuple[plt.Figure, list[plt.Axes]]:
 def bptt(n_steps: int = 5, used: Sequence[int] = (2, 3, 4)) -> tuple[plt.Figure, plt.Axes]:
     """Backpropagation through time: the cost reads some outputs; gradients flow back."""
     fig, ax = plt.subplots(figsize=(9, 3))
-    outputs = ["used" if i in used else "ignored" for i in range(n_steps)]
-    unrolled(ax, n_steps, outputs=outputs, gradient_from=list(used),
+    unrolled(ax, n_steps, outputs=["used" if i in used else "ignored" for i in range(n_steps)],
+             gradient_from=list(used),
              title="forward pass (solid) and gradients (dashed) through time")
     xs = [i * _GAP for i in used]
     names = ", ".join(f"y_{{({_step_label(i, n_steps)})}}" for i in used)
@@ -274,44 +254,31 @@ def deep_rnn(n_layers: int = 3, n_steps: int = 3) -> tuple[plt.Figure, list[plt.
     """A deep RNN (the book's figure 15-7): ``n_layers`` recurrent layers stacked, rolled
     up on the left and unrolled through ``n_steps`` time steps on the right. Each layer's
     output sequence is the next layer's input sequence."""
-    n_layers = _check_int("n_layers", n_layers, 1, 5)
-    n_steps = _check_int("n_steps", n_steps, 1, 6)
+    n_layers = checks.integer("n_layers", n_layers, 1, 5)
+    n_steps = checks.integer("n_steps", n_steps, 1, 6)
     rise = 1.4  # vertical distance between layers
     top = (n_layers - 1) * rise
-    widths = [2.6, (n_steps - 1) * _GAP + 2.0]
-    fig, (ax_rolled, ax_unrolled) = plt.subplots(
-        1, 2, figsize=(_SCALE * sum(widths) + 0.8, _SCALE * (top + 3.4) + 0.6),
-        gridspec_kw={"width_ratios": widths})
-    for ax, steps in ((ax_rolled, 1), (ax_unrolled, n_steps)):
+    fig, (rolled, unrolled_) = _two_panels([2.6, (n_steps - 1) * _GAP + 2.0], top + 3.4)
+    for ax, steps in ((rolled, 1), (unrolled_, n_steps)):
         for i in range(steps):
             x = i * _GAP
-            t = "t" if ax is ax_rolled else _step_label(i, n_steps)
-            _arrow(ax, (x, -1.2), (x, -_H / 2 - 0.07))
-            ax.text(x, -1.45, f"$x_{{({t})}}$", ha="center", va="center", fontsize=8)
-            _arrow(ax, (x, top + _H / 2 + 0.07), (x, top + 1.2))
-            ax.text(x, top + 1.45, f"$y_{{({t})}}$", ha="center", va="center", fontsize=8)
+            t = "t" if ax is rolled else _step_label(i, n_steps)
+            _wire(ax, x, -1.2, _IN, -1.45, f"$x_{{({t})}}$")
+            _wire(ax, x, top + _H / 2 + 0.07, top + 1.2, top + 1.45, f"$y_{{({t})}}$")
             for layer in range(n_layers):
                 y = layer * rise
                 _box(ax, x, y, f"layer {layer + 1}")
                 if layer:
                     _arrow(ax, (x, y - rise + _H / 2 + 0.07), (x, y - _H / 2 - 0.07))
-                if ax is ax_rolled:  # each layer feeds its own state back to itself
-                    _arrow(ax, (_W / 2 + 0.07, y + 0.2), (_W / 2 + 0.07, y - 0.2),
-                           rad=-2.2, color=PALETTE[0])
+                if ax is rolled:  # each layer feeds its own state back to itself
+                    _loop(ax, y)
                 elif i:
-                    _arrow(ax, (x - _GAP + _W / 2 + 0.07, y), (x - _W / 2 - 0.07, y),
-                           color=PALETTE[0])
-    ax_rolled.set_xlim(-1.0, 1.6)
-    ax_rolled.set_title("a deep RNN", fontsize=10)
-    ax_unrolled.set_xlim(-1.0, (n_steps - 1) * _GAP + 1.0)
-    ax_unrolled.set_title("unrolled: each layer's outputs are the next layer's inputs",
-                          fontsize=10)
-    for ax in (ax_rolled, ax_unrolled):
-        ax.set_ylim(-1.7, top + 1.7)
-        ax.set_aspect("equal")
-        ax.axis("off")
+                    _link(ax, x, y)
+    _frame(rolled, (-1.0, 1.6), (-1.7, top + 1.7), "a deep RNN")
+    _frame(unrolled_, (-1.0, (n_steps - 1) * _GAP + 1.0), (-1.7, top + 1.7),
+           "unrolled: each layer's outputs are the next layer's inputs")
     fig.tight_layout()
-    return fig, [ax_rolled, ax_unrolled]
+    return fig, [rolled, unrolled_]
 
 
 def dilated_stack(dilation_rates: Sequence[int], kernel_size: int = 2, *,
@@ -327,15 +294,12 @@ def dilated_stack(dilation_rates: Sequence[int], kernel_size: int = 2, *,
     rates = tuple(dilation_rates)
     field = convs.receptive_field(kernel_size, rates)
     n_steps = n_steps or min(field + 4, 72)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(min(12, 2 + n_steps * 0.17), 0.7 * len(rates) + 1.6))
-    last = n_steps - 1
+    ax = _axes(ax, (min(12, 2 + n_steps * 0.17), 0.7 * len(rates) + 1.6))
     for row in range(len(rates) + 1):
         ax.scatter(range(n_steps), [row] * n_steps, s=10, color=IGNORED, zorder=2)
-    needed = {last}  # steps of the current row that the last output depends on
+    needed = {n_steps - 1}  # steps of the current row that the last output depends on
     for row in range(len(rates), 0, -1):
-        d = rates[row - 1]
-        below = set()
+        d, below = rates[row - 1], set()
         for s in needed:
             for j in range(kernel_size):
                 if s - j * d >= 0:
@@ -343,12 +307,11 @@ def dilated_stack(dilation_rates: Sequence[int], kernel_size: int = 2, *,
                             zorder=1)
                     below.add(s - j * d)
         ax.scatter(sorted(needed), [row] * len(needed), s=16, color=PALETTE[0], zorder=3)
-        ax.text(-1, row, f"d={d}", ha="right", va="center", fontsize=8)
+        _text(ax, -1, row, f"d={d}", 8, ha="right")
         needed = below
     ax.scatter(sorted(needed), [0] * len(needed), s=18, color=GRADIENT, zorder=3)
-    ax.text(-1, 0, "input", ha="right", va="center", fontsize=8)
-    ax.set_xlim(-6, n_steps)
-    ax.set_ylim(-0.6, len(rates) + 0.6)
+    _text(ax, -1, 0, "input", 8, ha="right")
+    ax.set(xlim=(-6, n_steps), ylim=(-0.6, len(rates) + 0.6))
     ax.axis("off")
     ax.set_title(f"kernel {kernel_size}, rates {rates}: the last output sees {field} steps"
                  + ("" if field <= n_steps else f" ({n_steps} drawn)"), fontsize=10)
@@ -364,42 +327,34 @@ def seq_to_seq_targets(n_steps: int = 4, ahead: int = 10, *,
     vector is drawn as a column of squares, from x_(t+1) at the bottom to x_(t+ahead) at
     the top (with a gap in the column when ``ahead`` > 4).
     """
-    n_steps = _check_int("n_steps", n_steps, 1, 8)
-    ahead = _check_int("ahead", ahead, 1, 100)
-    if ax is None:
-        rows = 4 if ahead > 4 else ahead
-        _, ax = plt.subplots(figsize=(_SCALE * ((n_steps - 1) * _GAP + 2.6) + 0.6,
-                                      _SCALE * (3.2 + rows * 0.34) + 0.6))
+    n_steps = checks.integer("n_steps", n_steps, 1, 8)
+    ahead = checks.integer("ahead", ahead, 1, 100)
     size = 0.34
     shown = list(range(1, ahead + 1)) if ahead <= 4 else [1, 2, None, ahead]
+    ax = _axes(ax, (_SCALE * ((n_steps - 1) * _GAP + 2.6) + 0.6,
+                    _SCALE * (3.2 + len(shown) * 0.34) + 0.6))
     for i in range(n_steps):
         x = i * _GAP
         _box(ax, x, 0)
-        _arrow(ax, (x, -1.35), (x, -_H / 2 - 0.07))
-        ax.text(x, -1.58, f"$x_{{({i})}}$", ha="center", va="center", fontsize=9)
-        _arrow(ax, (x, _H / 2 + 0.07), (x, 1.0))
+        _wire(ax, x, -1.35, _IN, -1.58, f"$x_{{({i})}}$", 9)
+        _arrow(ax, (x, _OUT), (x, 1.0))
         for j, k in enumerate(shown):
             y = 1.05 + j * size
             if k is None:
-                ax.text(x, y + size / 2, "$\\vdots$", ha="center", va="center", fontsize=9)
+                _text(ax, x, y + size / 2, "$\\vdots$")
                 continue
             ax.add_patch(plt.Rectangle((x - size / 2, y), size, size, fc="white",
                                        ec=GRADIENT, lw=1))
-            ax.text(x + size / 2 + 0.08, y + size / 2, f"$x_{{({i + k})}}$", ha="left",
-                    va="center", fontsize=8, color=GRADIENT)
+            _text(ax, x + size / 2 + 0.08, y + size / 2, f"$x_{{({i + k})}}$", 8, ha="left",
+                  color=GRADIENT)
         if i:
-            _arrow(ax, (x - _GAP + _W / 2 + 0.07, 0), (x - _W / 2 - 0.07, 0),
-                   color=PALETTE[0])
-    top = 1.05 + len(shown) * size
-    ax.text(-_W / 2 - 0.15, 1.05 + len(shown) * size / 2, "targets", ha="right",
-            va="center", fontsize=8, color=GRADIENT, rotation=90)
-    ax.set_xlim(-1.3, (n_steps - 1) * _GAP + 1.3)
-    ax.set_ylim(-1.8, top + 0.35)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    ax.set_title(f"sequence to sequence: at step $t$ the targets are "
-                 f"$x_{{(t+1)}}, \\ldots, x_{{(t+{ahead})}}$", fontsize=10)
-    return ax
+            _link(ax, x)
+    _text(ax, -_W / 2 - 0.15, 1.05 + len(shown) * size / 2, "targets", 8, ha="right",
+          color=GRADIENT, rotation=90)
+    return _frame(ax, (-1.3, (n_steps - 1) * _GAP + 1.3),
+                  (-1.8, 1.05 + len(shown) * size + 0.35),
+                  f"sequence to sequence: at step $t$ the targets are "
+                  f"$x_{{(t+1)}}, \\ldots, x_{{(t+{ahead})}}$")
 
 
 # --- gated cells (the book's figures 15-9 and 15-10) -------------------------------------
@@ -407,12 +362,11 @@ def seq_to_seq_targets(n_steps: int = 4, ahead: int = 10, *,
 def _op(ax, x, y, symbol):
     """An elementwise operation: a small circle with its symbol (x, +, tanh, 1-)."""
     ax.add_patch(plt.Circle((x, y), 0.22 if len(symbol) < 3 else 0.3, fc="white",
-                            ec="#333333", lw=1, zorder=3))
-    ax.text(x, y, symbol, ha="center", va="center", fontsize=7 if len(symbol) > 1 else 10,
-            zorder=4)
+                            ec=INK, lw=1, zorder=3))
+    _text(ax, x, y, symbol, 7 if len(symbol) > 1 else 10, zorder=4)
 
 
-def _dot(ax, *points, color="#333333"):
+def _dot(ax, *points, color=INK):
     """Junctions: where a line splits in two (a crossing has no dot)."""
     for x, y in points:
         ax.add_patch(plt.Circle((x, y), 0.06, fc=color, ec="none", zorder=4))
@@ -421,18 +375,21 @@ def _dot(ax, *points, color="#333333"):
 def _layer_box(ax, x, y, text, width=0.76, height=0.52, color=CELL_COLOR, fontsize=9):
     """A layer drawn as a rounded box centred on ``(x, y)``, with ``text`` in it."""
     ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height,
-                                boxstyle="round,pad=0.03", fc=color, ec="#333333", lw=1,
+                                boxstyle="round,pad=0.03", fc=color, ec=INK, lw=1,
                                 zorder=2))
-    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, zorder=3)
+    _text(ax, x, y, text, fontsize, zorder=3)
 
 
-def _gate(ax, x, y, activation, name, color=CELL_COLOR):
-    """A fully connected layer of the cell: its activation in the box, its output's name."""
-    _layer_box(ax, x, y, activation, color=color)
-    ax.text(x + 0.45, y + 0.42, name, ha="left", va="center", fontsize=8, color=PALETTE[0])
+def _gate(ax, x, y, activation, name, bus=None):
+    """A fully connected layer of the cell: its activation in the box, its output's name,
+    and (given ``bus``) the arrow from the bus up into it."""
+    _layer_box(ax, x, y, activation)
+    _text(ax, x + 0.45, y + 0.42, name, 8, ha="left", color=PALETTE[0])
+    if bus is not None:
+        _arrow(ax, (x, bus), (x, y - 0.3))
 
 
-def _lines(ax, points, color="#333333", arrow=True, lw=1.2, ls="-"):
+def _lines(ax, points, color=INK, arrow=True, lw=1.2, ls="-"):
     """A polyline through ``points``, with an arrow head on its last segment."""
     xs, ys = zip(*points)
     ax.plot(xs[:-1], ys[:-1], color=color, lw=lw, ls=ls, solid_capstyle="round", zorder=1)
@@ -445,21 +402,16 @@ def _lines(ax, points, color="#333333", arrow=True, lw=1.2, ls="-"):
 def _state_line(ax, y, x_times, x_plus, before, after):
     """The state carried along the top: scaled at ``x_times``, added to at ``x_plus``."""
     _lines(ax, [(-0.6, y), (x_times - 0.22, y)])
-    ax.text(-0.7, y, before, ha="right", va="center", fontsize=10)
+    _text(ax, -0.7, y, before, 10, ha="right")
     _op(ax, x_times, y, "×")
     _lines(ax, [(x_times + 0.22, y), (x_plus - 0.22, y)])
     _op(ax, x_plus, y, "+")
     _lines(ax, [(x_plus + 0.22, y), (9.6, y)])
-    ax.text(9.7, y, after, ha="left", va="center", fontsize=10)
+    _text(ax, 9.7, y, after, 10, ha="left")
 
 
 def _cell_frame(ax, top, title):
-    ax.set_xlim(-1.9, 10.6)
-    ax.set_ylim(-1.2, top + 1.35)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    ax.set_title(title, fontsize=10)
-    return ax
+    return _frame(ax, (-1.9, 10.6), (-1.2, top + 1.35), title)
 
 
 _LSTM_TOP, _LSTM_GATES = 4.0, 1.4  # heights of the long-term state line and the gates
@@ -475,12 +427,10 @@ def _lstm_body(ax: plt.Axes | None) -> plt.Axes:
     # the four layers, fed by [h(t-1), x(t)] along the bus
     activations = {"f": "σ", "g": "tanh", "i": "σ", "o": "σ"}
     for name, x in _LSTM_GATE_X.items():
-        _gate(ax, x, gates, activations[name], f"$\\mathbf{{{name}}}_{{(t)}}$")
-        _arrow(ax, (x, bus), (x, gates - 0.3))
+        _gate(ax, x, gates, activations[name], f"$\\mathbf{{{name}}}_{{(t)}}$", bus)
     _lines(ax, [(-0.6, bus), (6.6, bus)], arrow=False)
-    ax.text(-0.7, bus, "$\\mathbf{h}_{(t-1)}$", ha="right", va="center", fontsize=10)
-    _arrow(ax, (4.3, -0.55), (4.3, bus - 0.02))
-    ax.text(4.3, -0.75, "$\\mathbf{x}_{(t)}$", ha="center", va="center", fontsize=10)
+    _text(ax, -0.7, bus, "$\\mathbf{h}_{(t-1)}$", 10, ha="right")
+    _wire(ax, 4.3, -0.55, bus - 0.02, -0.75, "$\\mathbf{x}_{(t)}$", 10)
     # forget gate scales c; i x g is added
     _arrow(ax, (2.0, gates + 0.3), (2.0, top - 0.24))
     _op(ax, 4.3, mid, "×")
@@ -495,9 +445,9 @@ def _lstm_body(ax: plt.Axes | None) -> plt.Axes:
     _arrow(ax, (8.0, mid + 0.14), (8.0, gates + 0.78))
     _lines(ax, [(6.6, gates + 0.3), (6.6, gates + 0.55), (8.0 - 0.23, gates + 0.55)])
     _lines(ax, [(8.23, gates + 0.55), (8.8, gates + 0.55), (8.8, bus), (9.6, bus)])
-    ax.text(9.7, bus, "$\\mathbf{h}_{(t)}$", ha="left", va="center", fontsize=10)
+    _text(ax, 9.7, bus, "$\\mathbf{h}_{(t)}$", 10, ha="left")
     _lines(ax, [(8.8, gates + 0.55), (8.8, top + 0.9)])
-    ax.text(8.8, top + 1.1, "$\\mathbf{y}_{(t)}$", ha="center", va="center", fontsize=10)
+    _text(ax, 8.8, top + 1.1, "$\\mathbf{y}_{(t)}$", 10)
     return ax
 
 
@@ -506,12 +456,8 @@ def lstm_cell(ax: plt.Axes | None = None) -> plt.Axes:
     the forget gate f scales it, the input gate i admits the candidate g, and the output
     gate o reads a tanh of the new c into the short-term state h (also the output y).
     """
-    ax = _lstm_body(ax)
-    return _cell_frame(ax, _LSTM_TOP, "an LSTM cell: forget (f), input (i) and output (o) "
-                                      "gates, candidate g")
-
-
-PEEPHOLE_COLOR = PALETTE[6]
+    return _cell_frame(_lstm_body(ax), _LSTM_TOP, "an LSTM cell: forget (f), input (i) "
+                                                  "and output (o) gates, candidate g")
 
 
 def peephole_lstm_cell(ax: plt.Axes | None = None) -> plt.Axes:
@@ -543,21 +489,17 @@ def gru_cell(ax: plt.Axes | None = None) -> plt.Axes:
     decides how much of the old state the candidate is computed from.
     """
     ax = _axes(ax, (_SCALE * 11, _SCALE * 5.6))
-    top, mid, gates, bus = 4.0, 2.75, 1.4, 0.35
+    top, mid, gates, bus, low = 4.0, 2.75, 1.4, 0.35, -0.25
     # h(t-1) -> x (1 - z) -> + z*g -> h(t)
     _state_line(ax, top, 3.0, 6.4, "$\\mathbf{h}_{(t-1)}$", "$\\mathbf{h}_{(t)}$")
     _lines(ax, [(8.8, top), (8.8, top + 0.9)])
-    ax.text(8.8, top + 1.1, "$\\mathbf{y}_{(t)}$", ha="center", va="center", fontsize=10)
+    _text(ax, 8.8, top + 1.1, "$\\mathbf{y}_{(t)}$", 10)
     # the gates read [h(t-1), x(t)]; the candidate reads [r x h(t-1), x(t)]
-    low = -0.25
     _lines(ax, [(0.2, top), (0.2, bus), (3.0, bus)], arrow=False)
-    _arrow(ax, (2.4, -0.75), (2.4, bus - 0.02))
-    ax.text(2.4, -0.95, "$\\mathbf{x}_{(t)}$", ha="center", va="center", fontsize=10)
+    _wire(ax, 2.4, -0.75, bus - 0.02, -0.95, "$\\mathbf{x}_{(t)}$", 10)
     _lines(ax, [(2.4, low), (6.4, low), (6.4, gates - 0.29)])
-    for x, activation, name in [(1.2, "σ", "$\\mathbf{r}_{(t)}$"),
-                                (3.0, "σ", "$\\mathbf{z}_{(t)}$")]:
-        _gate(ax, x, gates, activation, name)
-        _arrow(ax, (x, bus), (x, gates - 0.3))
+    _gate(ax, 1.2, gates, "σ", "$\\mathbf{r}_{(t)}$", bus)
+    _gate(ax, 3.0, gates, "σ", "$\\mathbf{z}_{(t)}$", bus)
     _gate(ax, 6.4, gates, "tanh", "$\\mathbf{g}_{(t)}$")
     # z scales the old state, 1 - z the candidate (the book's equation 15-4)
     _arrow(ax, (3.0, gates + 0.3), (3.0, top - 0.24))
@@ -574,7 +516,7 @@ def gru_cell(ax: plt.Axes | None = None) -> plt.Axes:
     # r x h(t-1) to the candidate: it crosses the update gate's input without joining it,
     # drawn over it with a white gap, away from the arrow head
     xs, ys = zip(*[(1.42, mid), (2.0, mid), (2.0, 0.72), (5.6, 0.72), (5.6, low)])
-    ax.plot(xs, ys, color="#333333", lw=1.2, zorder=2, solid_capstyle="round",
+    ax.plot(xs, ys, color=INK, lw=1.2, zorder=2, solid_capstyle="round",
             path_effects=[patheffects.Stroke(linewidth=5, foreground="white"),
                           patheffects.Normal()])
     _dot(ax, (0.2, top), (1.2, top), (8.8, top), (2.4, bus), (2.4, low), (5.6, low),
@@ -583,12 +525,6 @@ def gru_cell(ax: plt.Axes | None = None) -> plt.Axes:
 
 
 # --- convolutional front ends and WaveNet ------------------------------------------------
-
-def _affine(a: int, b: int) -> str:
-    """``a*k + b`` written the short way: ``2k+3``, ``k+2``, ``3k``, ``k``."""
-    term = "k" if a == 1 else f"{a}k"
-    return term if b == 0 else f"{term}+{b}"
-
 
 def conv1d_front_end(n_steps: int = 50, kernel_size: int = 4, strides: int = 2, *,
                      ax: plt.Axes | None = None) -> plt.Axes:
@@ -602,9 +538,9 @@ def conv1d_front_end(n_steps: int = 50, kernel_size: int = 4, strides: int = 2, 
     + 1`` outputs; for outputs 0, 1, 2 and the last, lines show the steps they read and
     an arrow the target they are asked for.
     """
-    n_steps = _check_int("n_steps", n_steps, 1, 1000)
-    kernel_size = _check_int("kernel_size", kernel_size, 1, n_steps)
-    strides = _check_int("strides", strides, 1, n_steps)
+    n_steps = checks.integer("n_steps", n_steps, 1, 1000)
+    kernel_size = checks.integer("kernel_size", kernel_size, 1, n_steps)
+    strides = checks.integer("strides", strides, 1, n_steps)
     n_out = (n_steps - kernel_size) // strides + 1
     starts = strides * np.arange(n_out)  # output k reads steps starts[k] .. + kernel - 1
     centre, last = (kernel_size - 1) / 2, kernel_size - 1
@@ -635,13 +571,13 @@ def conv1d_front_end(n_steps: int = 50, kernel_size: int = 4, strides: int = 2, 
     ax.set(xlabel="time step", ylim=(-1.4, 1.5 + 0.25 * (len(ends) - 1)),
            xlim=(-0.6, n_steps - 0.4))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    first, final = _affine(strides, 0), _affine(strides, last)
+    first = "k" if strides == 1 else f"{strides}k"  # strides*k and strides*k + last,
+    final = f"{first}+{last}" if last else first  # written the short way: 2k, 2k+3, k+2
     ax.set_title(f"Conv1D(kernel_size={kernel_size}, strides={strides}, 'valid'): "
                  f"{n_out} output{'s' if n_out > 1 else ''}; output k sees steps "
                  f"{first}..{final}, and is asked for Y[:, {final}]", fontsize=10)
     ax.grid(False)
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
+    ax.spines[["top", "right", "left"]].set_visible(False)
     ax.tick_params(axis="y", length=0)
     return ax
 
@@ -659,26 +595,22 @@ def wavenet_block(ax: plt.Axes | None = None) -> plt.Axes:
     a 1x1 Conv1D with ReLU, and a 1x1 Conv1D with a linear output.
     """
     ax = _axes(ax, (9, 5))
-    x, conv = 3.2, ENCODER_COLOR
+    x, conv, head = 3.2, ENCODER_COLOR, 9.0
     residual, skip = PALETTE[0], GRADIENT
     # the block: input, dilated conv, the split into two halves, the gate
-    ax.text(x, -0.05, "$\\mathbf{x}$: the previous block's output", ha="center",
-            va="center", fontsize=9)
+    _text(ax, x, -0.05, "$\\mathbf{x}$: the previous block's output")
     _lines(ax, [(x, 0.2), (x, 0.8), (x, 1.22)])
     _layer_box(ax, x, 1.6, "dilated causal Conv1D\n2f filters, dilation d", 2.7, 0.7,
                conv, fontsize=8)
     _lines(ax, [(x, 1.98), (x, 2.35)], arrow=False)
-    _lines(ax, [(x, 2.35), (x - 0.7, 2.35), (x - 0.7, 2.66)])
-    _lines(ax, [(x, 2.35), (x + 0.7, 2.35), (x + 0.7, 2.66)])
-    ax.text(x + 1.3, 2.35, "split into\ntwo halves\n(f channels each)", ha="left",
-            va="center", fontsize=7, color="#555555")
-    _layer_box(ax, x - 0.7, 2.95, "tanh")
-    _layer_box(ax, x + 0.7, 2.95, "σ")
+    for side, activation in ((-1, "tanh"), (1, "σ")):  # the two halves, into the gate
+        _lines(ax, [(x, 2.35), (x + side * 0.7, 2.35), (x + side * 0.7, 2.66)])
+        _layer_box(ax, x + side * 0.7, 2.95, activation)
+        _lines(ax, [(x + side * 0.7, 3.24), (x + side * 0.7, 3.75), (x + side * 0.23, 3.75)])
+    _text(ax, x + 1.3, 2.35, "split into\ntwo halves\n(f channels each)", 7, ha="left",
+          color=NOTE)
     _op(ax, x, 3.75, "×")
-    _lines(ax, [(x - 0.7, 3.24), (x - 0.7, 3.75), (x - 0.23, 3.75)])
-    _lines(ax, [(x + 0.7, 3.24), (x + 0.7, 3.75), (x + 0.23, 3.75)])
-    ax.text(x + 1.3, 3.75, "gated\nactivation unit", ha="left", va="center", fontsize=7,
-            color="#555555")
+    _text(ax, x + 1.3, 3.75, "gated\nactivation unit", 7, ha="left", color=NOTE)
     _arrow(ax, (x, 3.97), (x, 4.37))
     _layer_box(ax, x, 4.65, "1×1 Conv1D, f filters", 2.5, 0.5, conv, fontsize=8)
     # the residual connection: x is added to the block's result, which goes on up
@@ -686,41 +618,30 @@ def wavenet_block(ax: plt.Axes | None = None) -> plt.Axes:
     _lines(ax, [(x, 0.8), (1.0, 0.8), (1.0, 6.2), (x - 0.23, 6.2)], color=residual)
     _op(ax, x, 6.2, "+")
     _arrow(ax, (x, 6.42), (x, 7.0))
-    ax.text(x + 0.15, 6.9, "to the next block", ha="left", va="center",
-            fontsize=8)
-    ax.text(0.75, 3.5, "residual", ha="center", va="center", fontsize=9, rotation=90,
-            color=residual)
+    _text(ax, x + 0.15, 6.9, "to the next block", 8, ha="left")
+    _text(ax, 0.75, 3.5, "residual", rotation=90, color=residual)
     # the skip output, summed with the other blocks' in the head
-    head = 9.0
     _lines(ax, [(x, 5.4), (head - 0.23, 5.4)], color=skip)
-    ax.text(6.1, 5.55, "skip", ha="center", va="bottom", fontsize=9, color=skip)
+    _text(ax, 6.1, 5.55, "skip", va="bottom", color=skip)
     _dot(ax, (x, 0.8), (x, 5.4), (x, 2.35))
     ax.add_patch(FancyBboxPatch((0.45, 0.45), 6.5, 6.1, boxstyle="round,pad=0.05",
                                 fc="none", ec="#999999", lw=1, ls="--", zorder=0))
-    ax.text(6.85, 0.6, "one block; the blocks' dilations\nrun 1, 2, 4, 8, 1, 2, 4, 8, ...",
-            ha="right", va="bottom", fontsize=7, color="#555555")
+    _text(ax, 6.85, 0.6, "one block; the blocks' dilations\nrun 1, 2, 4, 8, 1, 2, 4, 8, ...",
+          7, ha="right", va="bottom", color=NOTE)
     # the head: sum of skips -> ReLU -> 1x1 conv + ReLU -> 1x1 conv, linear
-    _lines(ax, [(head - 0.6, 6.55), (head - 0.17, 5.57)], color=IGNORED)
-    _lines(ax, [(head + 0.6, 6.55), (head + 0.17, 5.57)], color=IGNORED)
-    ax.text(head, 6.8, "skips of the other blocks", ha="center", va="center", fontsize=8,
-            color="#777777")
+    for side in (-1, 1):
+        _lines(ax, [(head + side * 0.6, 6.55), (head + side * 0.17, 5.57)], color=IGNORED)
+    _text(ax, head, 6.8, "skips of the other blocks", 8, color="#777777")
     _op(ax, head, 5.4, "Σ")
-    steps = [(4.55, "ReLU", 1.0, CELL_COLOR), (3.7, "1×1 Conv1D, ReLU", 2.2, conv),
-             (2.85, "1×1 Conv1D, linear", 2.2, conv)]
     above = 5.4 - 0.22
-    for y, text, width, color in steps:
+    for y, text, width, color in [(4.55, "ReLU", 1.0, CELL_COLOR),
+                                  (3.7, "1×1 Conv1D, ReLU", 2.2, conv),
+                                  (2.85, "1×1 Conv1D, linear", 2.2, conv)]:
         _arrow(ax, (head, above), (head, y + 0.28))
         _layer_box(ax, head, y, text, width, 0.5, color, fontsize=8)
         above = y - 0.28
-    _arrow(ax, (head, above), (head, 1.75))
-    ax.text(head, 1.4, "output: a forecast\nat every time step", ha="center", va="center",
-            fontsize=8)
-    ax.text(head + 1.3, 4.55, "head (once,\nafter the last block)", ha="left", va="center",
-            fontsize=7, color="#555555")
-    ax.set_xlim(0.2, 11.9)
-    ax.set_ylim(-0.35, 7.35)
-    ax.set_aspect("equal")
-    ax.axis("off")
-    ax.set_title("WaveNet: a gated residual block (dilation d) with its skip output, "
-                 "and the head", fontsize=10)
-    return ax
+    _wire(ax, head, above, 1.75, 1.4, "output: a forecast\nat every time step")
+    _text(ax, head + 1.3, 4.55, "head (once,\nafter the last block)", 7, ha="left",
+          color=NOTE)
+    return _frame(ax, (0.2, 11.9), (-0.35, 7.35), "WaveNet: a gated residual block "
+                  "(dilation d) with its skip output, and the head")

@@ -20,18 +20,14 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from helpers.data import _finite_array
+from helpers import checks
 
 
 def _check_batch(X, y) -> tuple[tf.Tensor, tf.Tensor]:
-    if not isinstance(X, np.ndarray) or X.ndim != 3:
-        raise ValueError(f"X must be a NumPy array of shape [batch, time steps, features], "
-                         f"got {getattr(X, 'shape', type(X).__name__)}")
-    if not isinstance(y, np.ndarray) or len(y) != len(X):
-        raise ValueError(f"y must be a NumPy array with one row per series of X "
-                         f"({len(X)}), got {getattr(y, 'shape', type(y).__name__)}")
-    _finite_array("X", X)
-    _finite_array("y", y)
+    """``X`` ``[batch, time steps, features]`` and ``y`` (one row per series) as tensors."""
+    X, y = checks.array("X", X, ndim=3), checks.array("y", y)
+    if len(y) != len(X):
+        raise ValueError(f"y must have one row per series of X ({len(X)}), got shape {y.shape}")
     return tf.constant(X, tf.float32), tf.constant(y, tf.float32)
 
 
@@ -69,10 +65,8 @@ def in_float64(model: keras.Model) -> keras.Model:
     quickly): the copy's inputs and weights are all float64, so nothing is rounded back to
     float32 on the way. Raises ``ValueError`` if a layer keeps float32 weights.
     """
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
-    if all(w.dtype == "float64" for w in model.weights) and \
-            all(t.dtype == "float64" for t in model.inputs):
+    checks.instance("model", model, keras.Model, "a keras.Model")
+    if all(t.dtype == "float64" for t in model.weights + model.inputs):
         return model
     inputs = [keras.Input(batch_shape=t.shape, dtype="float64") for t in model.inputs]
     copy = keras.models.clone_model(
@@ -96,10 +90,8 @@ def input_gradient_norms(model: keras.Model, X: np.ndarray, y: np.ndarray,
     the model itself. A step whose gradient overflowed even so gets the norm ``inf`` (the
     computation diverged there); the result never contains NaN.
     """
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
-    if dtype not in ("float32", "float64"):
-        raise ValueError(f"dtype must be 'float32' or 'float64', got {dtype!r}")
+    checks.instance("model", model, keras.Model, "a keras.Model")
+    checks.choice("dtype", dtype, ("float32", "float64"))
     X_t, y_t = _check_batch(X, y)
     if dtype == "float64":
         model = in_float64(model)
@@ -115,8 +107,7 @@ def parameter_gradients(model: keras.Model, X: np.ndarray, y: np.ndarray) -> lis
 
     ``y`` must have the shape of ``model(X)``.
     """
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
+    checks.instance("model", model, keras.Model, "a keras.Model")
     X_t, y_t = _check_batch(X, y)
     with tf.GradientTape() as tape:
         loss = _squared_error(model(X_t, training=True), y_t)
@@ -141,8 +132,7 @@ class GradientNormLogger(keras.callbacks.Callback):
         super().__init__()
         self.X, self.y = _check_batch(X, y)
         self.norms: dict[str, list[float]] = defaultdict(list)
-        self.log_dir = Path(log_dir) if log_dir is not None else None
-        self._writer = None
+        self.log_dir, self._writer = log_dir, None
 
     def on_train_begin(self, logs=None) -> None:
         _squared_error(self.model(self.X[:1]), self.y[:1])  # y's shape, before any epoch
@@ -150,24 +140,18 @@ class GradientNormLogger(keras.callbacks.Callback):
             self._writer = tf.summary.create_file_writer(str(self.log_dir))
 
     def on_epoch_end(self, epoch, logs=None) -> None:
+        layers = {layer.name: layer.trainable_variables for layer in self.model.layers
+                  if layer.trainable_variables}
         with tf.GradientTape() as tape:
             loss = _squared_error(self.model(self.X, training=True), self.y)
-        variables = self.model.trainable_variables
-        grads = tape.gradient(loss, variables)
-        owner = {}
-        for layer in self.model.layers:
-            for variable in layer.trainable_variables:
-                owner[id(variable)] = layer.name
-        per_layer: dict[str, list[float]] = defaultdict(list)
-        for variable, grad in zip(variables, grads):
-            if grad is not None:  # each tensor's norm in float64, then the layer's
-                per_layer[owner.get(id(variable), "other")].append(
-                    float(_norms(grad.numpy(), axis=None)))
-        for name, tensor_norms in per_layer.items():
-            norm = float(_norms(tensor_norms, axis=None))
-            self.norms[name].append(norm)
+        for name, grads in tape.gradient(loss, layers).items():
+            # each tensor's norm in float64, then the layer's
+            tensor_norms = [float(_norms(g.numpy(), axis=None)) for g in grads if g is not None]
+            if not tensor_norms:
+                continue
+            self.norms[name].append(float(_norms(tensor_norms, axis=None)))
             if self._writer is not None:
                 with self._writer.as_default():
-                    tf.summary.scalar(f"gradient_norm/{name}", norm, step=epoch)
+                    tf.summary.scalar(f"gradient_norm/{name}", self.norms[name][-1], step=epoch)
         if self._writer is not None:
             self._writer.flush()

@@ -1,8 +1,8 @@
-"""The course's one model registry, and builders that more than one notebook needs.
+"""The course's one model registry: every architecture a notebook teaches, built by name.
 
-Notebooks write each architecture out in full the first time they teach it. Widgets, the
-playground, the bench, the real series and the memory task then build it by name from
-:data:`ARCHITECTURES`; the tests check that both give the same model. The classes that
+Notebooks write each architecture out in full the first time they teach it. The playground,
+the bench, the real series, the memory task and the widgets then build it from
+:data:`ARCHITECTURES` (:func:`build_model`), so each is written once. The classes that
 notebooks teach come from :mod:`helpers.taught`.
 """
 
@@ -14,22 +14,157 @@ from typing import NamedTuple
 
 import keras
 
-from helpers.data import _positive_int
+from helpers import checks, taught
 
 ACTIVATIONS = ("tanh", "relu", "sigmoid", "linear")
 HEADS = ("dense", "rnn")
 
 
-def rnn_stack(
-    units: int = 20,
-    depth: int = 2,
-    *,
-    activation: str = "tanh",
-    head: str = "dense",
-    n_outputs: int = 1,
-    n_steps: int | None = None,
-    name: str | None = None,
-) -> keras.Sequential:
+class Shape(NamedTuple):
+    """What a model of a task reads and writes."""
+
+    n_steps: int | None  # None: any length
+    n_inputs: int
+    n_outputs: int
+    sequence_output: bool  # True: a target at every step ([batch, steps, n_outputs])
+
+
+def _input(shape: Shape) -> keras.KerasTensor:
+    return keras.Input(shape=(shape.n_steps, shape.n_inputs))
+
+
+def _linear(shape: Shape, units: int, layers: int, dropout: float) -> keras.Model:
+    # With a target at every step, one Dense per step: it sees only the current step.
+    flat = [] if shape.sequence_output else [keras.layers.Flatten()]
+    return keras.Sequential([_input(shape), *flat, keras.layers.Dense(shape.n_outputs)])
+
+
+def _stack(recurrent: Callable[..., keras.layers.Layer], *, front: bool = False):
+    """``layers`` recurrent layers of ``units`` (Dropout after each, when set), then the head.
+
+    Options: ``head="dense"`` (a ``Dense(n_outputs)``) or ``"rnn"`` (a
+    ``SimpleRNN(n_outputs)`` output layer, the book's first deep RNN); ``activation`` of
+    the Keras recurrent layers and that head; ``book=True`` (conv_gru): the book's conv
+    front (linear, stride 2, its targets cropped to match) even with a target at every step.
+    """
+
+    def build(shape: Shape, units: int, layers: int, dropout: float, *, head: str = "dense",
+              activation: str = "tanh", book: bool = False) -> keras.Model:
+        seq = shape.sequence_output or head == "rnn"
+        model = keras.Sequential([_input(shape)])
+        if front:
+            model.add(_conv_front(shape, units, book))
+        for i in range(layers):
+            model.add(recurrent(units, seq or i < layers - 1, activation))
+            if dropout:
+                model.add(keras.layers.Dropout(dropout))
+        model.add(keras.layers.Dense(shape.n_outputs) if head == "dense" else
+                  keras.layers.SimpleRNN(shape.n_outputs, activation=activation,
+                                         return_sequences=shape.sequence_output))
+        return model
+
+    return build
+
+
+def _conv_front(shape: Shape, units: int, book: bool) -> keras.layers.Layer:
+    # notebook 06: a strided Conv1D halves the sequence before the GRUs. With a target at
+    # every step (the memory task) the length must stay, so stride 1 and causal padding.
+    if book:
+        return keras.layers.Conv1D(units, kernel_size=4, strides=2)
+    if shape.sequence_output:
+        return keras.layers.Conv1D(units, kernel_size=4, padding="causal", activation="relu")
+    return keras.layers.Conv1D(units, kernel_size=4, strides=2, activation="relu")
+
+
+def _keras_layer(cls):
+    return lambda units, seq, activation: cls(units, activation=activation, return_sequences=seq)
+
+
+def _cell_layer(cell: str):
+    return lambda units, seq, activation: keras.layers.RNN(getattr(taught, cell)(units),
+                                                           return_sequences=seq)
+
+
+def _wavenet(name: str):
+    """``rates`` (default 1, 2, 4, 8, ``layers`` times) of ``units`` filters.
+
+    Option ``head="dense"`` (the simple WaveNet only): its ReLU convolutions alone, then
+    ``Dense`` on the last step (notebook 08's forecaster of a whole day).
+    """
+
+    def build(shape: Shape, units: int, layers: int, dropout: float, *,
+              rates: tuple[int, ...] | None = None, head: str = "conv") -> keras.Model:
+        rates = (1, 2, 4, 8) * layers if rates is None else rates
+        inputs = x = _input(shape)
+        if head == "dense":
+            for rate in rates:
+                x = keras.layers.Conv1D(units, kernel_size=2, padding="causal",
+                                        dilation_rate=rate, activation="relu")(x)
+            return keras.Model(inputs, keras.layers.Dense(shape.n_outputs)(x[:, -1]))
+        outputs = getattr(taught, name)(shape.n_outputs, rates=rates, filters=units,
+                                        n_inputs=shape.n_inputs)(inputs)  # one per step
+        return keras.Model(inputs, outputs if shape.sequence_output else outputs[:, -1])
+
+    return build
+
+
+@dataclass(frozen=True)
+class Arch:
+    label: str
+    build: Callable[..., keras.Model]
+    uses: frozenset = frozenset({"units", "layers", "dropout"})  # the size controls it reads
+    taught_in: str = ""
+
+
+_CONV = frozenset({"units", "layers"})
+_deep_rnn = _stack(_keras_layer(keras.layers.SimpleRNN))
+
+# name -> what the app shows, the builder, the size controls it reads, its notebook.
+# build(shape, units, layers, dropout, **options): recurrent models stack `layers` layers
+# of `units` (Dropout after each, when set) and end in Dense; the WaveNets take `units`
+# filters and `layers` runs of dilation rates 1, 2, 4, 8 (the book's is two). The linear
+# model and the SimpleRNN have the book's fixed size.
+ARCHITECTURES: dict[str, Arch] = {
+    "linear": Arch("linear", _linear, frozenset(), "01"),
+    # the book's smallest RNN: one SimpleRNN layer whose outputs are the forecast
+    "simple_rnn": Arch("SimpleRNN", lambda shape, *_: _deep_rnn(shape, 1, 0, 0.0, head="rnn"),
+                       frozenset(), "02"),
+    "deep_rnn": Arch("deep RNN", _deep_rnn, taught_in="02"),
+    "ln_rnn": Arch("LN SimpleRNN", _stack(_cell_layer("LNSimpleRNNCell")), taught_in="04"),
+    "lstm": Arch("LSTM", _stack(_keras_layer(keras.layers.LSTM)), taught_in="05"),
+    "peephole": Arch("peephole LSTM", _stack(_cell_layer("PeepholeLSTMCell")), taught_in="05"),
+    "gru": Arch("GRU", _stack(_keras_layer(keras.layers.GRU)), taught_in="06"),
+    "conv_gru": Arch("Conv1D + GRU", _stack(_keras_layer(keras.layers.GRU), front=True),
+                     taught_in="06"),
+    "wavenet": Arch("WaveNet", _wavenet("simple_wavenet"), _CONV, "07"),
+    "full_wavenet": Arch("full WaveNet", _wavenet("full_wavenet"), _CONV, "07"),
+}
+
+SIZE_CONTROLS = ("units", "layers", "dropout")
+# The most units (or filters) per layer and layers (WaveNets: runs of rates) build_model
+# builds (the app's sliders stop at 64 and 4): more would not train within a click's
+# time, or fit in memory.
+MAX_UNITS, MAX_LAYERS = 512, 8
+
+
+def build_model(arch: str, shape: Shape, *, units: int = 20, layers: int = 2,
+                dropout: float = 0.0, name: str | None = None, **options) -> keras.Model:
+    """A fresh, uncompiled model of ``arch`` (a key of :data:`ARCHITECTURES`) for ``shape``.
+
+    ``options`` are the architecture's own (see :func:`_stack`, :func:`_wavenet`).
+    """
+    spec = ARCHITECTURES[checks.choice("arch", arch, ARCHITECTURES)]
+    model = spec.build(shape, checks.integer("units", units, high=MAX_UNITS),
+                       checks.integer("layers", layers, high=MAX_LAYERS),
+                       checks.number("dropout", dropout, 0, 0.9), **options)
+    if name:
+        model.name = name
+    return model
+
+
+def rnn_stack(units: int = 20, depth: int = 2, *, activation: str = "tanh",
+              head: str = "dense", n_outputs: int = 1, n_steps: int | None = None,
+              name: str | None = None) -> keras.Sequential:
     """A stack of ``depth`` ``SimpleRNN(units)`` layers with a one-step (or vector) head.
 
     ``head="dense"``: the last recurrent layer returns only its final output and a
@@ -37,138 +172,9 @@ def rnn_stack(
     ``SimpleRNN(n_outputs)`` layer is the output (the book's first deep RNN). Every
     recurrent layer but the last returns sequences, so the next one gets 3D input.
     """
-    units = _positive_int("units", units)
-    depth = _positive_int("depth", depth)
-    n_outputs = _positive_int("n_outputs", n_outputs)
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {ACTIVATIONS}, got {activation!r}")
-    if head not in HEADS:
-        raise ValueError(f"head must be one of {HEADS}, got {head!r}")
-    layers: list[keras.layers.Layer] = [keras.Input(shape=(n_steps, 1))]
-    for i in range(depth):
-        last_hidden = i == depth - 1
-        layers.append(keras.layers.SimpleRNN(
-            units, activation=activation,
-            return_sequences=not (last_hidden and head == "dense")))
-    if head == "dense":
-        layers.append(keras.layers.Dense(n_outputs))
-    else:
-        layers.append(keras.layers.SimpleRNN(n_outputs, activation=activation))
-    return keras.Sequential(layers, name=name or f"rnn_{depth}x{units}_{head}")
-
-
-class Shape(NamedTuple):
-    """What a model of a task reads and writes."""
-
-    n_steps: int
-    n_inputs: int
-    n_outputs: int
-    sequence_output: bool
-    """True: a target at every step (``[batch, steps, n_outputs]``)."""
-
-
-def _inputs(shape: Shape) -> keras.KerasTensor:
-    return keras.Input(shape=(shape.n_steps, shape.n_inputs))
-
-
-def _linear(shape: Shape, units: int, layers: int, dropout: float) -> keras.Model:
-    inputs = _inputs(shape)
-    if shape.sequence_output:  # one Dense per step: it sees only the current step
-        return keras.Model(inputs, keras.layers.Dense(shape.n_outputs)(inputs))
-    flat = keras.layers.Flatten()(inputs)
-    return keras.Model(inputs, keras.layers.Dense(shape.n_outputs)(flat))
-
-
-def _simple_rnn(shape: Shape, units: int, layers: int, dropout: float) -> keras.Model:
-    # The book's smallest RNN: one SimpleRNN layer whose outputs are the forecast.
-    inputs = _inputs(shape)
-    return keras.Model(inputs, keras.layers.SimpleRNN(
-        shape.n_outputs, return_sequences=shape.sequence_output)(inputs))
-
-
-def _stack(recurrent: Callable[[int, bool], keras.layers.Layer], *, front=None):
-    """``layers`` recurrent layers of ``units`` (Dropout after each), then ``Dense``."""
-
-    def build(shape: Shape, units: int, layers: int, dropout: float) -> keras.Model:
-        inputs = _inputs(shape)
-        x = inputs if front is None else front(shape, units)(inputs)
-        for i in range(layers):
-            x = recurrent(units, shape.sequence_output or i < layers - 1)(x)
-            if dropout:
-                x = keras.layers.Dropout(dropout)(x)
-        return keras.Model(inputs, keras.layers.Dense(shape.n_outputs)(x))
-
-    return build
-
-
-def _conv_front(shape: Shape, units: int) -> keras.layers.Layer:
-    # notebook 06: a strided Conv1D halves the sequence before the GRUs. With a target at
-    # every step (the memory task) the length must stay, so stride 1 and causal padding.
-    if shape.sequence_output:
-        return keras.layers.Conv1D(units, kernel_size=4, padding="causal", activation="relu")
-    return keras.layers.Conv1D(units, kernel_size=4, strides=2, activation="relu")
-
-
-def _cell_layer(cell: str):
-    def layer(units: int, return_sequences: bool) -> keras.layers.Layer:
-        from helpers import taught
-
-        return keras.layers.RNN(getattr(taught, cell)(units), return_sequences=return_sequences)
-    return layer
-
-
-def _wavenet(name: str):
-    def build(shape: Shape, units: int, layers: int, dropout: float) -> keras.Model:
-        from helpers import taught
-
-        net = getattr(taught, name)(shape.n_outputs, rates=(1, 2, 4, 8) * layers,
-                                    filters=units, n_inputs=shape.n_inputs)
-        inputs = _inputs(shape)
-        outputs = net(inputs)  # a forecast at every step
-        return keras.Model(inputs, outputs if shape.sequence_output else outputs[:, -1])
-    return build
-
-
-@dataclass(frozen=True)
-class Arch:
-    label: str
-    build: Callable[[Shape, int, int, float], keras.Model]
-    uses: frozenset = frozenset({"units", "layers", "dropout"})
-    """Which of the size controls (units, layers, dropout) it reads."""
-    taught_in: str = ""
-
-
-_CONV = frozenset({"units", "layers"})
-
-ARCHITECTURES: dict[str, Arch] = {
-    "linear": Arch("linear", _linear, frozenset(), "01"),
-    "simple_rnn": Arch("SimpleRNN", _simple_rnn, frozenset(), "02"),
-    "deep_rnn": Arch("deep RNN", _stack(
-        lambda u, seq: keras.layers.SimpleRNN(u, return_sequences=seq)), taught_in="02"),
-    "ln_rnn": Arch("LN SimpleRNN", _stack(
-        _cell_layer("LNSimpleRNNCell")), taught_in="04"),
-    "lstm": Arch("LSTM", _stack(
-        lambda u, seq: keras.layers.LSTM(u, return_sequences=seq)), taught_in="05"),
-    "peephole": Arch("peephole LSTM", _stack(
-        _cell_layer("PeepholeLSTMCell")), taught_in="05"),
-    "gru": Arch("GRU", _stack(
-        lambda u, seq: keras.layers.GRU(u, return_sequences=seq)), taught_in="06"),
-    "conv_gru": Arch("Conv1D + GRU", _stack(
-        lambda u, seq: keras.layers.GRU(u, return_sequences=seq), front=_conv_front),
-        taught_in="06"),
-    "wavenet": Arch("WaveNet", _wavenet("simple_wavenet"), _CONV, "07"),
-    "full_wavenet": Arch("full WaveNet", _wavenet("full_wavenet"), _CONV, "07"),
-}
-"""name -> what the app shows, the builder, the size controls it reads, its notebook.
-
-Recurrent models stack ``layers`` layers of ``units`` (Dropout after each, when set) and
-end in ``Dense``; the WaveNets take ``units`` filters and ``layers`` runs of dilation
-rates 1, 2, 4, 8 (the book's is two). The linear model and the SimpleRNN have the book's
-fixed size."""
-
-SIZE_CONTROLS = ("units", "layers", "dropout")
-MAX_UNITS = 512
-"""Most units (or filters) per layer :func:`build_model` builds (the app's slider stops
-at 64): more would not train within a click's time, or fit in memory."""
-MAX_LAYERS = 8
-"""Most layers (WaveNets: runs of rates) :func:`build_model` stacks (the slider: 4)."""
+    units, depth = checks.integer("units", units), checks.integer("depth", depth)
+    shape = Shape(n_steps, 1, checks.integer("n_outputs", n_outputs), False)
+    return build_model("deep_rnn", shape, units=units, layers=depth,
+                       activation=checks.choice("activation", activation, ACTIVATIONS),
+                       head=checks.choice("head", head, HEADS),
+                       name=name or f"rnn_{depth}x{units}_{head}")

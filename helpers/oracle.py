@@ -20,11 +20,9 @@ points. :func:`forecast` extends the fitted curves.
 
 from __future__ import annotations
 
-from numbers import Real
-
 import numpy as np
 
-from helpers.data import _positive_int
+from helpers import checks
 
 AMPLITUDES = (0.5, 0.2)
 W1_RANGE = (10.0, 20.0)
@@ -75,11 +73,9 @@ def fit(X, time_step: float, *, n_starts: int = 3, grid: int = 21) -> np.ndarray
     from scipy.optimize import least_squares
 
     x = _series(X)
-    time_step = _time_step(time_step)
-    n_starts = _positive_int("n_starts", n_starts)
-    grid = _positive_int("grid", grid)
-    time = np.arange(x.shape[1]) * time_step
-    starts = _grid_starts(x, time, n_starts, grid)
+    time = np.arange(x.shape[1]) * checks.number("time_step", time_step, above=0)
+    starts = _grid_starts(x, time, checks.integer("n_starts", n_starts),
+                          checks.integer("grid", grid))
     lower = [W1_RANGE[0], -np.inf, W2_RANGE[0], -np.inf]
     upper = [W1_RANGE[1], np.inf, W2_RANGE[1], np.inf]
     params = np.empty((len(x), 4))
@@ -102,13 +98,11 @@ def forecast(X, ahead: int, *, time_step: float | None = None, **fit_kwargs) -> 
     ``ahead`` future values spans [0, 1]: ``1 / (steps + ahead - 1)``.
     """
     x = _series(X)
-    ahead = _positive_int("ahead", ahead)
-    n_steps = x.shape[1]
-    if time_step is None:
-        time_step = 1 / (n_steps + ahead - 1)
-    params = fit(x, time_step, **fit_kwargs)
-    future = np.arange(n_steps, n_steps + ahead) * _time_step(time_step)
-    return family(params, future).astype(np.float32)
+    ahead, n_steps = checks.integer("ahead", ahead), x.shape[1]
+    time_step = 1 / (n_steps + ahead - 1) if time_step is None else time_step
+    future = np.arange(n_steps, n_steps + ahead) * checks.number("time_step", time_step,
+                                                                 above=0)
+    return family(fit(x, time_step, **fit_kwargs), future).astype(np.float32)
 
 
 def _series(X) -> np.ndarray:
@@ -120,10 +114,3 @@ def _series(X) -> np.ndarray:
                          f"least 5 steps, got {np.shape(X)}")
     return x
 
-
-def _time_step(time_step) -> float:
-    if isinstance(time_step, bool) or not isinstance(time_step, Real):
-        raise TypeError(f"time_step must be a number, got {type(time_step).__name__}")
-    if not np.isfinite(time_step) or time_step <= 0:
-        raise ValueError(f"time_step must be a finite number > 0, got {time_step}")
-    return float(time_step)

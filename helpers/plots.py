@@ -14,6 +14,7 @@ import matplotlib as mpl
 import matplotlib.pyplot as plt
 import numpy as np
 
+from helpers import checks
 from helpers.results import WORK_DIR
 
 IMAGES_DIR = WORK_DIR / "images"
@@ -38,70 +39,52 @@ def color(name: str, index: int = 0) -> str:
 def set_style() -> None:
     """Apply the course's matplotlib style (called by :func:`helpers.setup`)."""
     mpl.rcParams.update({
-        "figure.figsize": (8, 3.5),
-        "figure.dpi": 100,
-        "savefig.dpi": 150,
-        "savefig.bbox": "tight",
-        "axes.grid": True,
-        "grid.alpha": 0.3,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.prop_cycle": mpl.cycler(color=PALETTE),
-        "axes.titlesize": 11,
-        "axes.labelsize": 10,
-        "legend.fontsize": 9,
-        "legend.frameon": False,
+        "figure.figsize": (8, 3.5), "figure.dpi": 100, "savefig.dpi": 150,
+        "savefig.bbox": "tight", "axes.grid": True, "grid.alpha": 0.3,
+        "axes.spines.top": False, "axes.spines.right": False,
+        "axes.prop_cycle": mpl.cycler(color=PALETTE), "axes.titlesize": 11,
+        "axes.labelsize": 10, "legend.fontsize": 9, "legend.frameon": False,
     })
 
 
 def _as_1d(name: str, values) -> np.ndarray:
-    array = np.asarray(values, dtype=float)
-    if array.ndim == 2 and array.shape[-1] == 1:
-        array = array[:, 0]
-    if array.ndim == 0:
-        array = array.reshape(1)
+    """``values`` as one series: shape ``[steps]`` from ``[steps]``, ``[steps, 1]`` or a number."""
+    array = np.atleast_1d(np.asarray(values, dtype=float))
+    array = array[:, 0] if array.ndim == 2 and array.shape[-1] == 1 else array
     if array.ndim != 1:
         raise ValueError(f"{name} must be one series (shape [steps] or [steps, 1]), "
                          f"got shape {array.shape}")
     return array
 
 
-def plot_series(
-    x,
-    y=None,
-    forecasts=None,
-    *,
-    ax: plt.Axes | None = None,
-    title: str | None = None,
-    legend: bool = True,
-    y_lim: tuple[float, float] | None = (-1, 1),
-) -> plt.Axes:
+def _future(ax, n_steps, values, marker, **kwargs):
+    """Plot ``values`` at the steps after the ``n_steps`` inputs (a lone value: no line)."""
+    ax.plot(np.arange(n_steps, n_steps + len(values)), values,
+            marker + "-" if len(values) > 1 else marker, **kwargs)
+
+
+def plot_series(x, y=None, forecasts=None, *, ax: plt.Axes | None = None,
+                title: str | None = None, legend: bool = True,
+                y_lim: tuple[float, float] | None = (-1, 1)) -> plt.Axes:
     """Plot one input window ``x`` and, after it, the true future ``y`` and ``forecasts``.
 
     ``y`` is a value or an array of the next ``ahead`` values; ``forecasts`` is an array of
     the same length or a mapping ``{model name: forecast}``.
     """
     x = _as_1d("x", x)
-    if ax is None:
-        _, ax = plt.subplots()
+    ax = plt.subplots()[1] if ax is None else ax
     n_steps = len(x)
     ax.plot(np.arange(n_steps), x, ".-", color=INPUT_COLOR, lw=1, ms=3, label="inputs")
     if y is not None:
-        y = _as_1d("y", y)
-        future = np.arange(n_steps, n_steps + len(y))
-        ax.plot(future, y, "*-" if len(y) > 1 else "*", color=TARGET_COLOR, ms=10,
+        _future(ax, n_steps, _as_1d("y", y), "*", color=TARGET_COLOR, ms=10,
                 label="true future")
-    if forecasts is not None:
-        if not isinstance(forecasts, Mapping):
-            forecasts = {"forecast": forecasts}
-        for i, (name, values) in enumerate(forecasts.items()):
-            values = _as_1d(f"forecasts[{name!r}]", values)
-            future = np.arange(n_steps, n_steps + len(values))
-            ax.plot(future, values, "o-" if len(values) > 1 else "o", ms=6, lw=1,
-                    color=color(name, i), label=name, alpha=0.9)
+    if forecasts is not None and not isinstance(forecasts, Mapping):
+        forecasts = {"forecast": forecasts}
+    for i, (name, values) in enumerate((forecasts or {}).items()):
+        _future(ax, n_steps, _as_1d(f"forecasts[{name!r}]", values), "o", ms=6, lw=1,
+                color=color(name, i), label=name, alpha=0.9)
     ax.axvline(n_steps - 0.5, color=FLOOR_COLOR, lw=0.8, ls=":")
-    ax.set_xlabel("time step $t$")
-    ax.set_ylabel("$x(t)$")
+    ax.set(xlabel="time step $t$", ylabel="$x(t)$")
     if y_lim is not None:
         ax.set_ylim(*y_lim)
     if title:
@@ -117,39 +100,26 @@ def plot_series_grid(X, y=None, forecasts=None, *, n: int = 3, titles=None):
     ``X`` is ``[batch, steps, 1]``; ``y`` is ``[batch, 1]`` or ``[batch, ahead]``;
     ``forecasts`` is an array like ``y`` or a mapping of such arrays.
     """
-    X = np.asarray(X)
-    if X.ndim != 3:
-        raise ValueError(f"X must have shape [batch, steps, 1], got {X.shape}")
-    if not isinstance(n, int) or not 1 <= n <= len(X):
-        raise ValueError(f"n must be an int in [1, {len(X)}], got {n!r}")
+    X = checks.array("X", X, ndim=3, finite=False)
+    n = checks.integer("n", n, 1, len(X))
     if forecasts is not None and not isinstance(forecasts, Mapping):
         forecasts = {"forecast": forecasts}
     fig, axes = plt.subplots(1, n, figsize=(3.6 * n, 3.2), sharey=True)
     axes = np.atleast_1d(axes)
     for i, ax in enumerate(axes):
-        plot_series(
-            X[i],
-            None if y is None else np.asarray(y)[i],
-            None if forecasts is None else {k: np.asarray(v)[i] for k, v in forecasts.items()},
-            ax=ax,
-            legend=(i == 0),
-            title=None if titles is None else titles[i],
-        )
+        plot_series(X[i], None if y is None else np.asarray(y)[i],
+                    None if forecasts is None else {k: np.asarray(v)[i]
+                                                    for k, v in forecasts.items()},
+                    ax=ax, legend=(i == 0), title=None if titles is None else titles[i])
         if i:
             ax.set_ylabel("")
     fig.tight_layout()
     return fig, axes
 
 
-def plot_learning_curves(
-    history,
-    *,
-    label: str | None = None,
-    ax: plt.Axes | None = None,
-    metric: str = "loss",
-    log_scale: bool = True,
-    color: str | None = None,
-) -> plt.Axes:
+def plot_learning_curves(history, *, label: str | None = None, ax: plt.Axes | None = None,
+                         metric: str = "loss", log_scale: bool = True,
+                         color: str | None = None) -> plt.Axes:
     """Training (dashed) and validation (solid) curves of ``metric`` against epochs.
 
     ``history`` is a Keras ``History``, its ``.history`` dict, or a
@@ -160,46 +130,37 @@ def plot_learning_curves(
     if not isinstance(logs, Mapping) or metric not in logs:
         raise ValueError(f"history must hold a {metric!r} curve; got keys "
                          f"{sorted(logs) if isinstance(logs, Mapping) else type(logs).__name__}")
-    if ax is None:
-        _, ax = plt.subplots()
+    ax = plt.subplots()[1] if ax is None else ax
     epochs = np.arange(1, len(logs[metric]) + 1)
     prefix = f"{label} " if label else ""
-    line_color = color or MODEL_COLORS.get(label or "")
-    (line,) = ax.plot(epochs, logs[metric], "--", color=line_color, label=f"{prefix}training")
+    (line,) = ax.plot(epochs, logs[metric], "--", color=color or MODEL_COLORS.get(label or ""),
+                      label=f"{prefix}training")
     if f"val_{metric}" in logs:
         ax.plot(epochs, logs[f"val_{metric}"], "-", color=line.get_color(),
                 label=f"{prefix}validation")
-    ax.set_xlabel("epoch")
+    ax.set(xlabel="epoch", ylabel=metric if metric != "loss" else "loss (MSE)")
     ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
-    ax.set_ylabel(metric if metric != "loss" else "loss (MSE)")
     if log_scale:
         ax.set_yscale("log")
     ax.legend()
     return ax
 
 
-def plot_mse_bars(
-    values: Mapping[str, float],
-    *,
-    reference: Mapping[str, float] | None = None,
-    floor: float | None = None,
-    ax: plt.Axes | None = None,
-    log_scale: bool = False,
-) -> plt.Axes:
+def plot_mse_bars(values: Mapping[str, float], *, reference: Mapping[str, float] | None = None,
+                  floor: float | None = None, ax: plt.Axes | None = None,
+                  log_scale: bool = False) -> plt.Axes:
     """Bar chart of MSEs by model, with optional reference figures and a noise floor line."""
     if not isinstance(values, Mapping) or not values:
         raise ValueError("values must be a non-empty mapping of model name -> MSE")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(6, 3))
+    ax = plt.subplots(figsize=(6, 3))[1] if ax is None else ax
     names = list(values)
     positions = np.arange(len(names))
     width = 0.4 if reference else 0.6
-    bars = ax.bar(positions, [values[k] for k in names], width, label="ours",
-                  color=PALETTE[0])
-    ax.bar_label(bars, fmt="%.4f", fontsize=8)
+    ax.bar_label(ax.bar(positions, [values[k] for k in names], width, label="ours",
+                        color=PALETTE[0]), fmt="%.4f", fontsize=8)
     if reference:
-        ref = [reference.get(k, np.nan) for k in names]
-        ax.bar(positions + width, ref, width, label="book", color=PALETTE[3])
+        ax.bar(positions + width, [reference.get(k, np.nan) for k in names], width,
+               label="book", color=PALETTE[3])
         positions = positions + width / 2
     if floor is not None:
         ax.axhline(floor, color=FLOOR_COLOR, ls="--", lw=1, label="noise floor")
@@ -213,8 +174,7 @@ def plot_mse_bars(
 
 def save_fig(fig: plt.Figure, name: str, *, folder: Path | str | None = None) -> Path:
     """Save ``fig`` as ``images/<name>.png`` (a folder git ignores) and return the path."""
-    if not isinstance(fig, plt.Figure):
-        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    checks.instance("fig", fig, plt.Figure, "a matplotlib Figure")
     if not isinstance(name, str) or not name or "/" in name or "\\" in name:
         raise ValueError(f"name must be a plain file name without folders, got {name!r}")
     folder = Path(folder) if folder is not None else IMAGES_DIR
@@ -224,33 +184,22 @@ def save_fig(fig: plt.Figure, name: str, *, folder: Path | str | None = None) ->
     return path
 
 
-def plot_forecast_band(
-    x,
-    y=None,
-    *,
-    mean,
-    std,
-    n_std: float = 2.0,
-    ax: plt.Axes | None = None,
-    label: str = "forecast",
-    title: str | None = None,
-    color: str | None = None,
-) -> plt.Axes:
+def plot_forecast_band(x, y=None, *, mean, std, n_std: float = 2.0, ax: plt.Axes | None = None,
+                       label: str = "forecast", title: str | None = None,
+                       color: str | None = None) -> plt.Axes:
     """Plot a forecast ``mean`` with a band of ``± n_std * std`` around it.
 
     ``x`` is the input window and ``y`` the true future, as in :func:`plot_series`;
     ``mean`` and ``std`` hold one value per forecast step (for instance the mean and
     standard deviation of many MC Dropout predictions).
     """
-    mean = _as_1d("mean", mean)
-    std = _as_1d("std", std)
+    mean, std = _as_1d("mean", mean), _as_1d("std", std)
     if mean.shape != std.shape:
         raise ValueError(f"mean and std must have the same length, got {len(mean)} and "
                          f"{len(std)}")
     if not np.all(np.isfinite(std)) or np.any(std < 0):
         raise ValueError("std must hold finite values >= 0")
-    if isinstance(n_std, bool) or not isinstance(n_std, (int, float)) or not n_std > 0:
-        raise ValueError(f"n_std must be a positive number, got {n_std!r}")
+    checks.number("n_std", n_std, above=0)
     line_color = color or MODEL_COLORS.get(label, PALETTE[0])
     ax = plot_series(x, y, ax=ax, title=title, legend=False)
     n_steps = len(_as_1d("x", x))
@@ -260,7 +209,6 @@ def plot_forecast_band(
     ax.plot(future, mean, "o-", ms=5, lw=1, color=line_color, label=label)
     ax.legend(loc="lower left", ncols=2)
     return ax
-
 
 
 def plot_leaderboard(board, *, floor: float | None = None, limits=None) -> plt.Figure:
@@ -299,8 +247,7 @@ def plot_leaderboard(board, *, floor: float | None = None, limits=None) -> plt.F
         ax.set_xscale("log")
         ax.legend(fontsize=7, loc="upper right")
     top = max(max(row["value"], row.get("book") or 0) for task in tasks for row in board[task])
-    axes[-1, 0].set_xlim(right=top * 4)
-    axes[-1, 0].set_xlabel("validation MSE (log scale)")
+    axes[-1, 0].set(xlim=(None, top * 4), xlabel="validation MSE (log scale)")
     fig.tight_layout()
     return fig
 
@@ -317,8 +264,7 @@ def plot_connectivity(profiles: Mapping[str, np.ndarray], k: int, *,
     """
     if not isinstance(profiles, Mapping) or not profiles:
         raise ValueError("profiles must be a non-empty mapping of model name -> array")
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise ValueError(f"k must be a positive int, got {k!r}")
+    k = checks.integer("k", k)
     rows = []
     for name, values in profiles.items():
         values = np.asarray(values, dtype=float)
@@ -329,8 +275,7 @@ def plot_connectivity(profiles: Mapping[str, np.ndarray], k: int, *,
         rows.append(values[::-1] / peak if peak > 0 else np.zeros_like(values))
     width = min(len(r) for r in rows)
     image = np.stack([r[-width:] for r in rows])  # aligned on the answer step
-    if ax is None:
-        _, ax = plt.subplots(figsize=(10, 0.55 * len(rows) + 1.4))
+    ax = plt.subplots(figsize=(10, 0.55 * len(rows) + 1.4))[1] if ax is None else ax
     shown = ax.imshow(np.clip(image, floor, 1), aspect="auto", cmap="magma",
                       norm=mpl.colors.LogNorm(vmin=floor, vmax=1), interpolation="nearest",
                       extent=(-width + 0.5, 0.5, len(rows) - 0.5, -0.5))
@@ -351,8 +296,7 @@ def plot_recall(scores: Mapping[str, Mapping[int, float]], *, solved: float = 0.
     axis of lags, with the ``solved`` threshold and the score of always answering 0."""
     if not isinstance(scores, Mapping) or not scores:
         raise ValueError("scores must be a non-empty mapping of model -> {lag: score}")
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 3.5))
+    ax = plt.subplots(figsize=(7, 3.5))[1] if ax is None else ax
     lags = sorted(next(iter(scores.values())))
     for i, (name, by_lag) in enumerate(scores.items()):
         if sorted(by_lag) != lags:

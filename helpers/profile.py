@@ -18,67 +18,58 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import TypeVar
 
-ENV_VAR = "COURSE_PROFILE"
-DEFAULT = "full"
-SEED_VAR = "COURSE_SEED"
-DEFAULT_SEED = 42
-MAX_SEED = 2**31 - 1
-"""Keras and NumPy accept any seed below 2**32; derived seeds add small offsets to it."""
+ENV_VAR, DEFAULT = "COURSE_PROFILE", "full"
+SEED_VAR, DEFAULT_SEED = "COURSE_SEED", 42
+MAX_SEED = 2**31 - 1  # Keras and NumPy accept any seed below 2**32; derived seeds add offsets
 
 
 @dataclass(frozen=True)
 class Profile:
-    """Sizes and training lengths for one run profile."""
+    """Sizes and training lengths for one run profile.
+
+    ``n_series`` series are generated for each data set (train + valid + test) and split
+    ``n_train`` / ``n_valid`` / the rest. ``epochs`` trains the book's models (the book
+    trains for 20); ``heavy_epochs`` the costlier models of notebooks 05 to 07
+    (sequence-to-sequence models, gated cells, convolutions, custom cells run as a Python
+    loop): the book's 20 in the full profile, fewer in quick, where each epoch of those
+    models costs up to three or four of a one-output SimpleRNN's; ``remedy_epochs`` each
+    of notebook 04's runs of the remedies for unstable gradients (fewer in quick, where
+    that notebook's tests only check that the code runs and the curves stay finite).
+    ``n_steps`` is the input length (the book's 50 time steps), ``ahead`` the forecast
+    horizon of the multi-step notebooks. ``seed`` is the run's seed (``$COURSE_SEED``):
+    data, initial weights and shuffling derive from it. Interactive widgets estimate an
+    MSE on ``n_eval`` fresh series and train on ``widget_train`` series (kept small:
+    readers wait) for ``widget_epochs`` epochs by default. ``xla`` compiles with XLA on a
+    CPU: XLA needs tens of seconds to compile a recurrent model, which pays off over the
+    full profile's 20 epochs but not over a quick run.
+    """
 
     name: str
     n_series: int
-    """Series generated for each data set (train + valid + test)."""
     n_train: int
     n_valid: int
     epochs: int
-    """Epochs for the book's models (the book trains for 20)."""
     heavy_epochs: int = 20
-    """Epochs for the costlier models of notebooks 05 to 07 (sequence-to-sequence models,
-    gated cells, convolutions, custom cells run as a Python loop): the book's 20 in the full
-    profile, fewer in quick, where each epoch of those models costs up to three or four
-    of a one-output SimpleRNN's."""
     remedy_epochs: int = 20
-    """Epochs for each of notebook 04's runs of the remedies for unstable gradients: the
-    book's 20 in the full profile; fewer in quick, where that notebook's tests only check
-    that the code runs and the curves stay finite."""
     n_steps: int = 50
-    """Input length: the book's 50 time steps."""
     ahead: int = 10
-    """Forecast horizon of the multi-step notebooks."""
     batch_size: int = 32
     seed: int = DEFAULT_SEED
-    """The run's seed (``$COURSE_SEED``): data, initial weights and shuffling derive from it."""
     n_eval: int = 500
-    """Fresh series used by interactive widgets to estimate an MSE."""
     widget_train: int = 2_000
-    """Training series used when a widget trains a model (kept small: readers wait)."""
     widget_epochs: int = 3
-    """Default epochs of a widget's Train button."""
     xla: bool = True
-    """Compile with XLA on a CPU. XLA needs tens of seconds to compile a recurrent model,
-    which pays off over the full profile's 20 epochs but not over a quick run."""
 
     def __post_init__(self) -> None:
-        for field in ("n_series", "n_train", "n_valid", "epochs", "heavy_epochs",
-                      "remedy_epochs", "n_steps", "ahead", "batch_size", "n_eval",
-                      "widget_train", "widget_epochs"):
-            value = getattr(self, field)
-            if not isinstance(value, int) or value <= 0:
-                raise ValueError(f"Profile.{field} must be a positive int, got {value!r}")
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int) \
-                or not 0 <= self.seed <= MAX_SEED:
-            raise ValueError(f"Profile.seed must be an int from 0 to {MAX_SEED}, "
-                             f"got {self.seed!r}")
+        from helpers import checks
+
+        for f in fields(self):
+            if f.type == "int":
+                checks.integer(f"Profile.{f.name}", getattr(self, f.name),
+                               *((0, MAX_SEED) if f.name == "seed" else (1,)))
         if self.n_train + self.n_valid >= self.n_series:
-            raise ValueError(
-                f"Profile n_train + n_valid ({self.n_train} + {self.n_valid}) must leave "
-                f"series for the test set (n_series={self.n_series})"
-            )
+            raise ValueError(f"Profile n_train + n_valid ({self.n_train} + {self.n_valid}) "
+                             f"must leave series for the test set (n_series={self.n_series})")
 
     def seed_for(self, offset: int) -> int:
         """The seed of one of a notebook's streams: ``seed + offset``.
@@ -96,11 +87,9 @@ class Profile:
         return self.n_series - self.n_train - self.n_valid
 
     def describe(self) -> str:
-        return (
-            f"{self.name}: {self.n_series:,} series "
-            f"({self.n_train:,} train / {self.n_valid:,} valid / {self.n_test:,} test), "
-            f"{self.n_steps} steps, {self.epochs} epochs, seed {self.seed}"
-        )
+        return (f"{self.name}: {self.n_series:,} series ({self.n_train:,} train / "
+                f"{self.n_valid:,} valid / {self.n_test:,} test), {self.n_steps} steps, "
+                f"{self.epochs} epochs, seed {self.seed}")
 
 
 PROFILES: dict[str, Profile] = {
@@ -115,35 +104,25 @@ PROFILES: dict[str, Profile] = {
 
 def seed_from_env(environ=None) -> int:
     """The seed set by ``$COURSE_SEED`` (42 when unset or empty)."""
-    environ = os.environ if environ is None else environ
-    text = environ.get(SEED_VAR, "").strip()
-    if not text:
-        return DEFAULT_SEED
-    try:
-        seed = int(text)
-    except ValueError:
+    text = (os.environ if environ is None else environ).get(SEED_VAR, "").strip() or \
+        str(DEFAULT_SEED)
+    if not text.isdecimal() or int(text) > MAX_SEED:
         raise ValueError(f"{SEED_VAR} must be a whole number from 0 to {MAX_SEED}, "
-                         f"got {text!r}") from None
-    if not 0 <= seed <= MAX_SEED:
-        raise ValueError(f"{SEED_VAR} must be from 0 to {MAX_SEED}, got {seed}")
-    return seed
+                         f"got {text!r}")
+    return int(text)
 
 
 def get_profile(name: str | None = None, *, seed: int | None = None) -> Profile:
     """Return the profile called ``name`` (default ``$COURSE_PROFILE``) with its seed set
     to ``seed`` (default ``$COURSE_SEED``, else 42)."""
-    if name is None:
-        name = os.environ.get(ENV_VAR, "").strip() or DEFAULT
+    name = (os.environ.get(ENV_VAR, "").strip() or DEFAULT) if name is None else name
     if not isinstance(name, str):
         raise TypeError(f"profile name must be a str, got {type(name).__name__}")
-    key = name.strip().lower()
-    if key not in PROFILES:
-        raise ValueError(
-            f"unknown run profile {name!r} (from {ENV_VAR}); expected one of "
-            f"{sorted(PROFILES)}"
-        )
-    seed = seed_from_env() if seed is None else seed
-    return replace(PROFILES[key], seed=seed)
+    if name.strip().lower() not in PROFILES:
+        raise ValueError(f"unknown run profile {name!r} (from {ENV_VAR}); expected one of "
+                         f"{sorted(PROFILES)}")
+    return replace(PROFILES[name.strip().lower()],
+                   seed=seed_from_env() if seed is None else seed)
 
 
 PROFILE: Profile = get_profile()
@@ -155,20 +134,21 @@ T = TypeVar("T")
 class Settings:
     """Base of the per-profile settings of one notebook's own task (sizes, epochs, rates).
 
-    A subclass is a frozen dataclass; every int field of it must be positive, and float
-    fields must be finite. One table ``{"full": ..., "quick": ...}`` of instances per
-    module, read with :func:`for_profile`, is the course's one settings mechanism.
+    A subclass is a frozen dataclass; every field annotated ``int`` must hold a positive
+    int (a ``seed``: >= 0), and every field annotated ``float`` a finite number. One table
+    ``{"full": ..., "quick": ...}`` of instances per module, read with
+    :func:`for_profile`, is the course's one settings mechanism.
     """
 
     def __post_init__(self) -> None:
         from helpers import checks
 
         for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, int) and not isinstance(value, bool):
-                checks.integer(f"{type(self).__name__}.{f.name}", value)
-            elif isinstance(value, float):
-                checks.number(f"{type(self).__name__}.{f.name}", value)
+            name = f"{type(self).__name__}.{f.name}"
+            if f.type in ("int", int):  # a seed may be 0
+                checks.integer(name, getattr(self, f.name), low=0 if f.name == "seed" else 1)
+            elif f.type in ("float", float):
+                checks.number(name, getattr(self, f.name))
 
 
 def for_profile(table: Mapping[str, T], profile: str | Profile | None = None) -> T:

@@ -2,7 +2,9 @@
 
 The logic behind a widget is always a plain function (tested on its own); these builders
 only wire controls to it. Sliders update when released (``continuous_update=False``), so
-a slow redraw does not queue up while the reader drags.
+a slow redraw does not queue up while the reader drags. ``status_line(value)`` is a
+one-line status label (what is running, each epoch's losses, done), ``html_block(value)``
+a block of HTML (a table, a heading) that a widget's logic rewrites.
 """
 
 from __future__ import annotations
@@ -14,35 +16,40 @@ import ipywidgets as w
 import keras
 import matplotlib.pyplot as plt
 
+from helpers import checks
+
+_STYLE = {"description_width": "initial"}
+status_line, html_block = w.Label, w.HTML
+
 
 def int_slider(description: str, min: int, max: int, value: int, step: int = 1) -> w.IntSlider:
     """An integer slider that reports its value when released."""
-    if not min <= value <= max:
-        raise ValueError(f"value must be within [min, max] = [{min}, {max}], got {value}")
+    checks.number("value", value, min, max)
     return w.IntSlider(value=value, min=min, max=max, step=step, description=description,
-                       continuous_update=False, style={"description_width": "initial"})
+                       continuous_update=False, style=_STYLE)
 
 
 def float_slider(description: str, min: float, max: float, value: float,
                  step: float) -> w.FloatSlider:
     """A float slider that reports its value when released."""
-    if not min <= value <= max:
-        raise ValueError(f"value must be within [min, max] = [{min}, {max}], got {value}")
+    checks.number("value", value, min, max)
     return w.FloatSlider(value=value, min=min, max=max, step=step, description=description,
-                         continuous_update=False, readout_format=".2f",
-                         style={"description_width": "initial"})
+                         continuous_update=False, readout_format=".2f", style=_STYLE)
 
 
 def log_slider(description: str, min_exponent: float, max_exponent: float, value: float,
                step: float = 0.25) -> w.FloatLogSlider:
     """A slider over powers of ten (``10**min_exponent`` to ``10**max_exponent``), for a
     learning rate, reporting its value when released."""
-    if not 10 ** min_exponent <= value <= 10 ** max_exponent:
-        raise ValueError(f"value must be within [10**{min_exponent}, 10**{max_exponent}], "
-                         f"got {value}")
+    checks.number("value", value, 10 ** min_exponent, 10 ** max_exponent)
     return w.FloatLogSlider(value=value, base=10, min=min_exponent, max=max_exponent,
                             step=step, description=description, continuous_update=False,
-                            readout_format=".1e", style={"description_width": "initial"})
+                            readout_format=".1e", style=_STYLE)
+
+
+def _check_controls(controls) -> None:
+    if not isinstance(controls, Mapping) or not controls:
+        raise ValueError("controls must be a non-empty mapping of argument name -> widget")
 
 
 def interactive_view(draw: Callable[..., None], controls: Mapping[str, w.Widget]) -> w.VBox:
@@ -51,12 +58,10 @@ def interactive_view(draw: Callable[..., None], controls: Mapping[str, w.Widget]
     ``draw`` receives one keyword argument per control (the mapping's keys) and draws
     with matplotlib; it is called once immediately, so the view is never empty.
     """
-    if not callable(draw):
-        raise TypeError(f"draw must be callable, got {type(draw).__name__}")
-    if not isinstance(controls, Mapping) or not controls:
-        raise ValueError("controls must be a non-empty mapping of argument name -> widget")
-    output = w.interactive_output(draw, dict(controls))
-    return w.VBox([w.HBox(list(controls.values())), output])
+    checks.instance("draw", draw, Callable, "callable")
+    _check_controls(controls)
+    return w.VBox([w.HBox(list(controls.values())),
+                   w.interactive_output(draw, dict(controls))])
 
 
 def train_button(description: str = "Train") -> w.Button:
@@ -66,29 +71,12 @@ def train_button(description: str = "Train") -> w.Button:
     return w.Button(description=description, button_style="primary", icon="play")
 
 
-def status_line(value: str = "") -> w.Label:
-    """A one-line status/progress label (what is running, each epoch's losses, done)."""
-    return w.Label(value=value)
-
-
-def output_area() -> w.Output:
-    """An output area for a widget's figures and printed results."""
-    return w.Output()
-
-
-def html_block(value: str = "") -> w.HTML:
-    """A block of HTML (a table, a heading) that a widget's logic rewrites."""
-    return w.HTML(value=value)
-
-
 def layout(controls: Mapping[str, w.Widget], button: w.Button, status: w.Label,
            output: w.Widget, *below: w.Widget) -> w.VBox:
     """The course's layout of a training widget: the controls in a row, the button and the
     status line under them, the output area, then anything in ``below``."""
-    if not isinstance(controls, Mapping) or not controls:
-        raise ValueError("controls must be a non-empty mapping of argument name -> widget")
-    row = w.HBox(list(controls.values()), layout=w.Layout(flex_flow="row wrap"))
-    return w.VBox([row, w.HBox([button, status]), output, *below])
+    _check_controls(controls)
+    return w.VBox([row(*controls.values()), w.HBox([button, status]), output, *below])
 
 
 class StatusCallback(keras.callbacks.Callback):
@@ -96,23 +84,17 @@ class StatusCallback(keras.callbacks.Callback):
 
     def __init__(self, label: w.Label, epochs: int) -> None:
         super().__init__()
-        self.label = label
-        self.epochs = epochs
+        self.label, self.epochs = label, epochs
 
     def on_epoch_end(self, epoch, logs=None) -> None:
-        logs = logs or {}
-        shown = "  ".join(f"{k} {v:.4f}" for k, v in logs.items() if k in ("loss", "val_loss"))
+        shown = "  ".join(f"{k} {v:.4f}" for k, v in (logs or {}).items()
+                          if k in ("loss", "val_loss"))
         self.label.value = f"epoch {epoch + 1}/{self.epochs}  {shown}"
 
 
-def train_view(
-    train: Callable[..., None],
-    controls: Mapping[str, w.Widget],
-    *,
-    epochs_control: str = "epochs",
-    button: str = "Train",
-    run_now: bool = True,
-) -> w.VBox:
+def train_view(train: Callable[..., None], controls: Mapping[str, w.Widget], *,
+               epochs_control: str = "epochs", button: str = "Train",
+               run_now: bool = True) -> w.VBox:
     """Controls, a Train button, a status line and an output area.
 
     Clicking the button calls ``train(**values, callbacks=[...])`` inside the output area:
@@ -121,21 +103,16 @@ def train_view(
     disabled while training. With ``run_now`` it trains once right away so the view
     starts with a result.
     """
-    if not callable(train):
-        raise TypeError(f"train must be callable, got {type(train).__name__}")
-    if not isinstance(controls, Mapping) or not controls:
-        raise ValueError("controls must be a non-empty mapping of argument name -> widget")
+    checks.instance("train", train, Callable, "callable")
+    _check_controls(controls)
     if epochs_control not in controls:
         raise ValueError(f"epochs_control {epochs_control!r} must name one of the controls "
                          f"{sorted(controls)}")
-    run = train_button(button)
-    status = status_line()
-    output = output_area()
+    run, status, output = train_button(button), w.Label(), w.Output()
 
     def on_click(_=None):
         values = {name: control.value for name, control in controls.items()}
-        run.disabled = True
-        status.value = "training ..."
+        run.disabled, status.value = True, "training ..."
         start = time.perf_counter()
         try:
             output.clear_output(wait=True)
@@ -160,20 +137,15 @@ def dropdown(description: str, options, value=None) -> w.Dropdown:
     options = list(options)
     if not options:
         raise ValueError("options must not be empty")
-    if value is None:
-        value = options[0]
-    if value not in options:
-        raise ValueError(f"value must be one of {options}, got {value!r}")
-    return w.Dropdown(options=options, value=value, description=description,
-                      style={"description_width": "initial"},
-                      layout=w.Layout(width="180px"))
+    return w.Dropdown(options=options, value=checks.choice(
+        "value", options[0] if value is None else value, options), description=description,
+        style=_STYLE, layout=w.Layout(width="180px"))
 
 
 def checkbox(description: str, value: bool = False) -> w.Checkbox:
     """An on/off switch."""
-    if not isinstance(value, bool):
-        raise TypeError(f"value must be a bool, got {type(value).__name__}")
-    return w.Checkbox(value=value, description=description, indent=False)
+    return w.Checkbox(value=checks.instance("value", value, bool, "a bool"),
+                      description=description, indent=False)
 
 
 def multi_select(description: str, options=(), rows: int = 5) -> w.SelectMultiple:
@@ -182,10 +154,8 @@ def multi_select(description: str, options=(), rows: int = 5) -> w.SelectMultipl
     ``options`` as for :func:`dropdown`, or ``(label, value)`` pairs; ``rows`` entries
     show at once.
     """
-    if isinstance(rows, bool) or not isinstance(rows, int) or rows < 1:
-        raise ValueError(f"rows must be a positive int, got {rows!r}")
-    return w.SelectMultiple(options=list(options), value=(), rows=rows,
-                            description=description, style={"description_width": "initial"},
+    return w.SelectMultiple(options=list(options), value=(), rows=checks.integer("rows", rows),
+                            description=description, style=_STYLE,
                             layout=w.Layout(width="560px"))
 
 

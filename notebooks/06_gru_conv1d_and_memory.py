@@ -432,7 +432,7 @@ for cell in memory.CELLS:
     span_runs[cell], connect[cell] = {}, {}
     for k in mem.lags:
         training.set_seed(P.seed)
-        model = memory.build_model(memory.recurrent_layer(cell, mem.units))
+        model = memory.build_model(cell, mem.units)
         span_runs[cell][k] = run = memory.fit_and_score(model, k)
         connect[cell][k] = memory.connectivity(model, k)  # used in section 4
         print(f"{cell:>9}  k={k:>3}  recall {run.score:5.2f}  after {run.epochs:>2} epochs")
@@ -543,7 +543,7 @@ def train_memory(cell, units, k, epochs, callbacks=()):
     """Train one cell on the recall task at lag k; plot its recall and one sequence."""
     settings = replace(mem, n_train=P.widget_train, epochs=epochs)
     training.set_seed(P.seed)
-    model = memory.build_model(memory.recurrent_layer(cell, units))
+    model = memory.build_model(cell, units)
     run = memory.fit_and_score(model, k, settings=settings, stop_when_solved=False,
                                callbacks=callbacks)
     shown = memory.recall_task(1, k, seed=P.seed_for(7))

@@ -68,7 +68,7 @@ def test_compare_keeps_series_when_noise_changes():
     (dict(models=[]), TypeError, "models must be a mapping"),
     (dict(models={"m": 3}), TypeError, r"models\['m'\] must be callable"),
     (dict(models={}, series_index=20, n_series=20), ValueError,
-     r"series_index must be in \[0, 20\)"),
+     "series_index must be an int from 0 to 19"),
     (dict(models={}, series_index=1.0), TypeError, "series_index must be an int"),
     (dict(models={}, noise=-1), ValueError, "noise must be"),
     (dict(models={"m": lambda X: np.zeros(3)}, n_series=5), ValueError,

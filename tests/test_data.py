@@ -45,7 +45,7 @@ def test_noise_variance_matches_formula():
         (dict(batch_size=True, n_steps=5), TypeError, "batch_size must be an int"),
         (dict(batch_size=2, n_steps=5, noise=-0.1), ValueError, "noise must be"),
         (dict(batch_size=2, n_steps=5, noise="0.1"), TypeError, "noise must be a number"),
-        (dict(batch_size=2, n_steps=5, seed=-1), ValueError, "seed must be >= 0"),
+        (dict(batch_size=2, n_steps=5, seed=-1), ValueError, "seed must be an int >= 0"),
         (dict(batch_size=2, n_steps=5, time_step=0), ValueError, "time_step must be"),
         (dict(batch_size=2, n_steps=5, time_step="1"), TypeError, "time_step must be a"),
     ],

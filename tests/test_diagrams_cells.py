@@ -105,7 +105,7 @@ def test_wavenet_block_names_its_parts():
     (dict(n_steps=0), ValueError, "n_steps must be"),
     (dict(kernel_size="4"), TypeError, "kernel_size must be an int"),
     (dict(kernel_size=0), ValueError, "kernel_size must be"),
-    (dict(n_steps=10, kernel_size=11), ValueError, "kernel_size must be from 1 to 10"),
+    (dict(n_steps=10, kernel_size=11), ValueError, "kernel_size must be an int from 1 to 10"),
     (dict(strides=True), TypeError, "strides must be an int"),
     (dict(strides=0), ValueError, "strides must be"),
 ])

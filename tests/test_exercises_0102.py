@@ -45,7 +45,7 @@ def test_check_lstsq_mse(n_last):
 
 
 def test_lstsq_rejects_bad_n_last():
-    with pytest.raises(ValueError, match="n_last must be from 1 to 50"):
+    with pytest.raises(ValueError, match="n_last must be an int from 1 to 50"):
         lesson01.lstsq_mse(0)
     with pytest.raises(TypeError, match="n_last must be an int"):
         lesson01.lstsq_mse(2.5)

@@ -2,9 +2,8 @@ import keras
 import numpy as np
 import pytest
 
-from helpers import data, device, gradients, notebook_code, training, widgets
-
-LNSimpleRNNCell = notebook_code.load("04_unstable_gradients", "LNSimpleRNNCell")
+from helpers import data, device, gradients, training, widgets
+from helpers.taught import LNSimpleRNNCell
 
 
 def _rnn(scale, activation="tanh"):
@@ -32,7 +31,7 @@ def test_input_gradient_norms_shape_and_vanishing_vs_exploding():
 
 def test_input_gradient_norms_rejects_bad_input():
     X, y = _batch()
-    with pytest.raises(ValueError, match=r"X must be a NumPy array of shape \[batch"):
+    with pytest.raises(ValueError, match="X must have 3 dimensions"):
         gradients.input_gradient_norms(_rnn(1.0), X[:, :, 0], y)
     with pytest.raises(ValueError, match="one row per series"):
         gradients.input_gradient_norms(_rnn(1.0), X, y[:3])

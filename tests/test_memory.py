@@ -88,15 +88,19 @@ def test_models_build_and_fit_and_score_runs():
     import keras
 
     for cell in memory.CELLS:
-        model = memory.build_model(memory.recurrent_layer(cell, 4))
+        model = memory.build_model(cell, 4)
         assert model.output_shape == (None, None, 1)
+    assert memory.build_model(keras.layers.GRU(4, return_sequences=True)).count_params() == \
+        memory.build_model("GRU", 4).count_params()
     with pytest.raises(ValueError):
-        memory.recurrent_layer("Transformer", 4)
+        memory.build_model("Transformer", 4)
     with pytest.raises(TypeError):
         memory.build_model("LSTM")
+    with pytest.raises(TypeError):
+        memory.build_model(4)
     tiny = memory.MemorySettings(lags=(3,), n_train=100, n_valid=20, epochs=2)
     keras.utils.set_random_seed(0)
-    run = memory.fit_and_score(memory.build_model(memory.recurrent_layer("GRU", 4)), 3,
+    run = memory.fit_and_score(memory.build_model("GRU", 4), 3,
                                settings=tiny, stop_when_solved=False)
     assert run.k == 3 and run.epochs == 2 and len(run.scores) == 2
     assert run.score == run.scores[-1] and np.isfinite(run.score) and run.seconds > 0

@@ -128,7 +128,7 @@ def test_figures_name_what_they_draw():
     (lambda: diagrams.layer_of_neurons(0), ValueError, "n_neurons must be"),
     (lambda: diagrams.layer_of_neurons(3, n_inputs=2.5), TypeError, "n_inputs must be an int"),
     (lambda: diagrams.memory_cell("3"), TypeError, "n_steps must be an int"),
-    (lambda: diagrams.deep_rnn(n_layers=9), ValueError, "n_layers must be from 1 to 5"),
+    (lambda: diagrams.deep_rnn(n_layers=9), ValueError, "n_layers must be an int from 1 to 5"),
     (lambda: diagrams.deep_rnn(n_steps=True), TypeError, "n_steps must be an int"),
     (lambda: diagrams.seq_to_seq_targets(ahead=0), ValueError, "ahead must be"),
     (lambda: diagrams.seq_to_seq_targets(n_steps=2.0), TypeError, "n_steps must be an int"),

@@ -106,7 +106,7 @@ def test_plot_forecast_band_rejects_bad_arguments():
         plots.plot_forecast_band(x, mean=np.zeros(10), std=np.zeros(9))
     with pytest.raises(ValueError, match="std must hold finite values >= 0"):
         plots.plot_forecast_band(x, mean=np.zeros(3), std=np.array([0.1, -0.1, 0.1]))
-    with pytest.raises(ValueError, match="n_std must be a positive number"):
+    with pytest.raises(ValueError, match="n_std must be a finite number > 0"):
         plots.plot_forecast_band(x, mean=np.zeros(3), std=np.zeros(3), n_std=0)
     with pytest.raises(ValueError, match="mean must be one series"):
         plots.plot_forecast_band(x, mean=np.zeros((2, 3)), std=np.zeros(3))

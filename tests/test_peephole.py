@@ -1,12 +1,12 @@
-"""The peephole LSTM cell that notebook 05 writes, loaded from the notebook itself."""
+"""The peephole LSTM cell that notebook 05 teaches (in helpers.taught, from its cell)."""
 
 import keras
 import numpy as np
 import pytest
 
-from helpers import data, notebook_code, training
+from helpers import data, training
+from helpers.taught import PeepholeLSTMCell
 
-PeepholeLSTMCell = notebook_code.load("05_lstm", "PeepholeLSTMCell")
 UNITS = 6
 
 

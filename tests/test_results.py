@@ -1,8 +1,11 @@
 import json
+import subprocess
+import sys
 
 import pytest
 
 from helpers import results
+from tools import report, run
 
 
 def _record(tmp_path, name, value, notebook="01", **kw):
@@ -21,10 +24,10 @@ def test_record_writes_json(tmp_path):
 
 @pytest.mark.parametrize("kwargs, error, match", [
     (dict(name="Deep RNN"), ValueError, "lowercase id"),
-    (dict(value="0.1"), TypeError, "value must be a real number"),
+    (dict(value="0.1"), TypeError, "value must be a number"),
     (dict(value=float("nan")), ValueError, "value must be a finite number"),
-    (dict(seconds=-1.0), ValueError, "seconds must be >= 0"),
-    (dict(params=1.5), ValueError, "params must be an int"),
+    (dict(seconds=-1.0), ValueError, "seconds must be a finite number >= 0"),
+    (dict(params=1.5), TypeError, "params must be an int"),
     (dict(notebook=""), ValueError, "notebook must name"),
 ])
 def test_record_rejects_bad_arguments(tmp_path, kwargs, error, match):
@@ -39,10 +42,10 @@ def test_table_orders_and_compares_with_book(tmp_path):
     _record(tmp_path, "linear", 0.0037, label="Linear")
     _record(tmp_path, "naive", 0.0202, label="Naive")
     _record(tmp_path, "mystery", 0.5, notebook="02")
-    results.record_notebook_time("01_baselines", 75.0, profile="full", root=tmp_path)
+    run.record_notebook_time("01_baselines", 75.0, profile="full", root=tmp_path)
     records = results.load_records("full", tmp_path)
     assert [r["name"] for r in records] == ["naive", "linear", "mystery"]
-    text = results.table(records, {"01_baselines": 75.0})
+    text = report.table(records, {"01_baselines": 75.0})
     lines = text.splitlines()
     assert lines[2] == "| 01 | Naive | 0.0202 | 0.02 | 1.01 | 51 | 1.2 s |"
     assert lines[3] == "| 01 | Linear | 0.0037 | 0.004 | 0.93 | 51 | 1.2 s |"
@@ -52,14 +55,14 @@ def test_table_orders_and_compares_with_book(tmp_path):
 
 def test_write_table(tmp_path):
     _record(tmp_path, "naive", 0.02)
-    path = results.write_table("full", tmp_path)
+    path = report.write_table("full", tmp_path)
     assert path.name == "RESULTS.md"
     assert "| 01 | naive | 0.0200 | 0.02 | 1.00 |" in path.read_text()
 
 
 def test_write_table_without_records_says_what_to_do(tmp_path):
     with pytest.raises(FileNotFoundError, match="make run"):
-        results.write_table("full", tmp_path)
+        report.write_table("full", tmp_path)
 
 
 def test_committed_results_cover_notebook_01():
@@ -116,7 +119,7 @@ def test_limits_are_saved_and_shown_under_the_table(tmp_path):
     _record(tmp_path, "naive", 0.02)
     results.save_limits({"one_step": 0.00096, "ten_last": 0.0011}, floor=0.1 ** 2 / 12,
                         n_series=300, seconds=12.3, profile="full", root=tmp_path)
-    text = results.write_table("full", tmp_path).read_text()
+    text = report.write_table("full", tmp_path).read_text()
     assert "the limit no forecast beats) is 0.00083" in text
     assert "one step ahead (MSE) 0.00096" in text and "on 300 validation series" in text
     with pytest.raises(ValueError, match="limits must map tasks"):
@@ -143,11 +146,11 @@ def test_other_records_get_their_own_tables(tmp_path):
     groups = results.other_records("full", tmp_path)
     assert [e["name"] for e in groups["test_mae_mw"]] == ["real_sarima", "real_naive"]
     assert [e["name"] for e in groups["test_accuracy"]] == ["chorales", "sketches"]
-    text = results.other_text(groups)
+    text = report.other_text(groups)
     assert "| SARIMA | 120 | 336 | 49 | 2.0 s |" in text
     assert "| 09 | Sketch model | test_accuracy | 0.900 | 0.167 (chance) |" in text
     assert "| 09 | Chorale model | test_accuracy | 0.950 | n/a |" in text
-    path = results.write_table("full", tmp_path)
+    path = report.write_table("full", tmp_path)
     assert "A real series (notebook 08)" in path.read_text()
 
 
@@ -175,9 +178,33 @@ def test_forget_notebook_removes_only_that_notebooks_records(tmp_path):
 
 
 def test_covariate_text_lists_the_change_per_seed():
-    text = results.covariate_text({
+    text = report.covariate_text({
         "real_gru": {42: 340.0, 7: 350.0}, "real_gru_calendar": {42: 330.0, 7: 356.0},
         "real_lstm_calendar": {42: 1.0}})  # no plain run to compare with: left out
     assert "seed 42: -10, seed 7: +6 MW (mean -2, -10 to +6)" in text
     assert "real_lstm" not in text
-    assert results.covariate_text({"real_gru": {42: 1.0}}) == ""
+    assert report.covariate_text({"real_gru": {42: 1.0}}) == ""
+
+
+def test_the_report_does_not_load_tensorflow_or_keras(tmp_path):
+    _record(tmp_path, "naive", 0.02)
+    code = (f"import sys; from tools import report; report.write_table('full', {str(tmp_path)!r}); "
+            "print(sorted({'tensorflow', 'keras'} & set(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    assert "TensorFlow " in (tmp_path / "RESULTS.md").read_text()  # the version, from metadata
+
+
+def test_results_table_shows_the_seed_spread(tmp_path):
+    for name, value in (("gru", 346.0), ("gru_calendar", 351.0)):
+        results.record_real(name, label=name, mae_first=140.0, mae_horizon=value,
+                            horizon=48, params=10, seconds=1.0, profile="full", root=tmp_path)
+    groups = results.other_records("full", tmp_path)
+    plain = report.other_text(groups)
+    assert "| gru | 140 | 346 | 10 | 1.0 s |" in plain and "over seeds" not in plain
+    text = report.other_text(groups, {"real_gru_calendar": [351.0, 340.0, 362.0]})
+    assert "| next day over seeds: mean (range) |" in text
+    assert "| gru_calendar | 140 | 351 | 351 (340-362, 3 seeds) | 10 | 1.0 s |" in text
+    assert "| gru | 140 | 346 | n/a | 10 | 1.0 s |" in text
+    with pytest.raises(TypeError, match="spreads"):
+        report.other_text(groups, [351.0])

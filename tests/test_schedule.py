@@ -6,9 +6,10 @@ import pytest
 
 from helpers import results
 from tools import schedule
+from tools.navigation import NOTEBOOKS_DIR
 
 NOTEBOOKS = schedule.notebook_names()
-SOURCES = {name: (schedule.NOTEBOOKS_DIR / f"{name}.py").read_text() for name in NOTEBOOKS}
+SOURCES = {name: (NOTEBOOKS_DIR / f"{name}.py").read_text() for name in NOTEBOOKS}
 
 
 def _notebook(number: str) -> str:

@@ -191,9 +191,12 @@ def test_masked_layers_make_padding_invisible():
         sketches.MaskedConv1D(3, 3, padding="valid")
 
 
-def test_confusion_matrix_and_plots():
-    counts = sketches.confusion_matrix([0, 1, 1, 2], [0, 1, 2, 2], 3)
-    assert counts.tolist() == [[1, 0, 0], [0, 1, 1], [0, 0, 1]]
+def test_confusion_plot_and_sketch_plots():
+    ax = sketches.plot_confusion([0, 1, 1, 2], [0, 1, 2, 2], ["a", "b", "c"])
+    shown = [[t.get_text() if t.get_visible() else "" for t in row]
+             for row in np.reshape(ax.texts, (3, 3))]  # row fractions, empty cells blank
+    assert shown == [["1.00", "", ""], ["", "0.50", "0.50"], ["", "", "1.00"]]
+    plt.close(ax.figure)
     inks, labels, names = sketches.make_sketches(8, seed=2)
     fig, axes = sketches.plot_sketches(inks, labels, names, n=8, ncols=4)
     assert axes.shape == (2, 4) and axes[0, 0].get_title() == names[labels[0]]
@@ -224,10 +227,9 @@ def test_settings_per_profile():
     (lambda: sketches.make_sketches(3, seed=0, classes=["star", "star"]), ValueError,
      "classes"),
     (lambda: sketches.draw("octagon", np.random.default_rng(0)), ValueError, "name"),
-    (lambda: sketches.to_stroke3([np.zeros((3, 3))]), ValueError, r"strokes\[0\]"),
     (lambda: sketches.strokes_of(np.zeros((4, 2))), ValueError, "sketch"),
-    (lambda: sketches.confusion_matrix([0, 3], [0, 1], 3), ValueError, "y_true"),
-    (lambda: sketches.confusion_matrix([0], [0, 1], 3), ValueError, "same length"),
+    (lambda: sketches.plot_confusion([0, 3], [0, 1], "abc"), ValueError, "y_true"),
+    (lambda: sketches.plot_confusion([0], [0, 1], "abc"), ValueError, "same length"),
 ])
 def test_errors_name_the_argument(call, error, match):
     with pytest.raises(error, match=match):
@@ -259,7 +261,7 @@ def test_write_and_read_errors(tmp_path):
         sketches.dataset(path, batch_size=2, shuffle_buffer=-1)
     with pytest.raises(TypeError, match="max_len"):
         sketches.dataset(path, batch_size=2, max_len=2.0)
-    with pytest.raises(ValueError, match="n must be an int in"):
+    with pytest.raises(ValueError, match="n must be an int from 1 to 3"):
         sketches.plot_sketches(inks, labels, names, n=4)
     with pytest.raises(ValueError, match="lengths"):
         sketches.plot_sketches(inks, labels, names, n=3, lengths=[1])

@@ -72,7 +72,7 @@ def test_progress_lines(capsys):
     (dict(epochs=0), ValueError, "epochs must be a positive int"),
     (dict(name=""), ValueError, "name must be a non-empty str"),
     (dict(monitor="val_accuracy"), ValueError, "monitor 'val_accuracy' is not among"),
-    (dict(learning_rate=-1.0), ValueError, "learning_rate must be a positive number"),
+    (dict(learning_rate=-1.0), ValueError, "learning_rate must be a finite number > 0"),
 ])
 def test_train_rejects_bad_arguments(kwargs, error, match):
     args = dict(name="bad", notebook="test", epochs=1, progress=False, record=False)

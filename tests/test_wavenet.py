@@ -1,14 +1,12 @@
-"""Notebook 06's WaveNet pieces, loaded from the notebook itself."""
+"""Notebook 07's WaveNet pieces (in helpers.taught, from its cells)."""
 
 import keras
 import numpy as np
 import pytest
 import tensorflow as tf
 
-from helpers import notebook_code, training
-
-gated_activation, GatedResidualBlock, full_wavenet, simple_wavenet = notebook_code.load(
-    "07_wavenet", "gated_activation", "GatedResidualBlock", "full_wavenet", "simple_wavenet")
+from helpers import training
+from helpers.taught import GatedResidualBlock, full_wavenet, gated_activation, simple_wavenet
 
 
 def test_gate_is_one_tanh_times_one_sigmoid():

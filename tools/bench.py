@@ -32,60 +32,41 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import keras
 
-from helpers import data, device, metrics, training
+from helpers import checks, data, device, metrics, models, training
 from helpers.profile import PROFILES, Profile
 from helpers.results import RESULTS_DIR
 
-RATIO_TARGET = 0.40
-"""The course's way must take at most this share of the plain time."""
-MSE_TOLERANCE = 0.05
-"""... with every validation MSE within 5% of the plain one, or better."""
+RATIO_TARGET = 0.40  # the course's way must take at most this share of the plain time,
+MSE_TOLERANCE = 0.05  # with every validation MSE within 5% of the plain one, or better
 
 
-def _rnn(*layers, n_steps=None):
-    return keras.Sequential([keras.Input(shape=(n_steps, 1)), *layers])
-
-
-def _seq(units=20):
-    return keras.layers.SimpleRNN(units, return_sequences=True)
-
-
-BUILDERS: dict[str, Callable[[], keras.Model]] = {
-    "linear": lambda: keras.Sequential([keras.Input(shape=(50, 1)), keras.layers.Flatten(),
-                                        keras.layers.Dense(1)]),
-    "simple_rnn": lambda: _rnn(keras.layers.SimpleRNN(1)),
-    "deep_rnn": lambda: _rnn(_seq(), _seq(), keras.layers.SimpleRNN(1)),
-    "deep_rnn_dense": lambda: _rnn(_seq(), keras.layers.SimpleRNN(20), keras.layers.Dense(1)),
-    "linear_10": lambda: keras.Sequential([keras.Input(shape=(50, 1)),
-                                           keras.layers.Flatten(), keras.layers.Dense(10)]),
-    "seq2vec_10": lambda: _rnn(_seq(), keras.layers.SimpleRNN(20), keras.layers.Dense(10)),
-    "seq2seq_10": lambda: _rnn(_seq(), _seq(), keras.layers.Dense(10)),
-    "lstm": lambda: _rnn(keras.layers.LSTM(20, return_sequences=True),
-                         keras.layers.LSTM(20, return_sequences=True), keras.layers.Dense(10)),
-    "gru": lambda: _rnn(keras.layers.GRU(20, return_sequences=True),
-                        keras.layers.GRU(20, return_sequences=True), keras.layers.Dense(10)),
-    "conv_gru": lambda: _rnn(
-        keras.layers.Conv1D(20, kernel_size=4, strides=2, padding="valid"),
-        keras.layers.GRU(20, return_sequences=True), keras.layers.GRU(20, return_sequences=True),
-        keras.layers.Dense(10)),
-    "wavenet": lambda: _rnn(*[keras.layers.Conv1D(20, kernel_size=2, padding="causal",
-                                                  activation="relu", dilation_rate=rate)
-                              for rate in (1, 2, 4, 8) * 2],
-                            keras.layers.Conv1D(10, kernel_size=1)),
+# The book's models (SYLLABUS sections 6-12), by the names results/ records them under:
+# architecture (helpers.models.ARCHITECTURES), outputs, whether sequence-to-sequence,
+# options. 20 units, two layers (the WaveNet: two runs of rates).
+BOOK: dict[str, tuple[str, int, bool, dict]] = {
+    "linear": ("linear", 1, False, {}), "simple_rnn": ("simple_rnn", 1, False, {}),
+    "deep_rnn": ("deep_rnn", 1, False, {"head": "rnn"}),
+    "deep_rnn_dense": ("deep_rnn", 1, False, {}), "linear_10": ("linear", 10, False, {}),
+    "seq2vec_10": ("deep_rnn", 10, False, {}), "seq2seq_10": ("deep_rnn", 10, True, {}),
+    "lstm": ("lstm", 10, True, {}), "gru": ("gru", 10, True, {}),
+    "conv_gru": ("conv_gru", 10, True, {"book": True}), "wavenet": ("wavenet", 10, True, {}),
 }
-"""The book's models (SYLLABUS sections 6-12), by the names results/ records them under."""
 
-TARGETS = {"linear": "one_step", "simple_rnn": "one_step", "deep_rnn": "one_step",
-           "deep_rnn_dense": "one_step", "linear_10": "vector", "seq2vec_10": "vector"}
-"""Target kind of each model; the others are sequence-to-sequence."""
 
+def _builder(arch: str, n_outputs: int, sequence: bool, options: dict):
+    shape = models.Shape(50 if arch == "linear" else None, 1, n_outputs, sequence)
+    return lambda: models.build_model(arch, shape, units=20, layers=2, **options)
+
+
+BUILDERS: dict[str, Callable[[], keras.Model]] = {n: _builder(*s) for n, s in BOOK.items()}
+
+# The book's learning rates where it changes Adam's default (0.001).
 LEARNING_RATES = {"simple_rnn": 0.005, "seq2seq_10": 0.01}
-"""The book's learning rates where it changes Adam's default (0.001)."""
 
 
 @dataclass
@@ -107,15 +88,17 @@ def _data(kind: str, profile: Profile) -> data.Splits:
 
 
 def _kind(name: str) -> str:
-    return "conv" if name == "conv_gru" else TARGETS.get(name, "sequence")
+    """The targets of model ``name``: one_step, vector, sequence or conv (cropped sequence)."""
+    arch, n_outputs, sequence, _ = BOOK[name]
+    if arch == "conv_gru":
+        return "conv"
+    return "sequence" if sequence else "vector" if n_outputs > 1 else "one_step"
 
 
 def train_one(name: str, way: str, splits: data.Splits, *, epochs: int, seed: int) -> Timing:
     """Build ``name`` from ``seed``, train it ``way`` ("plain" or "course"), time the fit."""
-    if name not in BUILDERS:
-        raise ValueError(f"name must be one of {list(BUILDERS)}, got {name!r}")
-    if way not in ("plain", "course"):
-        raise ValueError(f"way must be 'plain' or 'course', got {way!r}")
+    checks.choice("name", name, BUILDERS)
+    checks.choice("way", way, ("plain", "course"))
     training.set_seed(seed)
     model = BUILDERS[name]()
     lr = LEARNING_RATES.get(name, 1e-3)
@@ -137,40 +120,40 @@ def train_one(name: str, way: str, splits: data.Splits, *, epochs: int, seed: in
     return Timing(name, way, seconds, float(history.history[key][-1]))
 
 
+def _pairs(timings: list[Timing]) -> list[tuple[Timing, Timing]]:
+    """(plain, course) of each model timed both ways, in the order of :data:`BUILDERS`."""
+    by = {(t.name, t.way): t for t in timings}
+    return [(by[n, "plain"], by[n, "course"]) for n in BUILDERS
+            if (n, "plain") in by and (n, "course") in by]
+
+
 def table(timings: list[Timing]) -> str:
     """The markdown table of both ways per model, with totals."""
-    by = {(t.name, t.way): t for t in timings}
-    names = [n for n in BUILDERS if (n, "plain") in by and (n, "course") in by]
+    pairs = _pairs(timings)
     lines = ["| model | plain (s) | course (s) | ratio | val MSE plain | val MSE course | "
              "MSE change |", "|---|---:|---:|---:|---:|---:|---:|"]
-    for n in names:
-        p, c = by[(n, "plain")], by[(n, "course")]
-        lines.append(f"| {n} | {p.seconds:.1f} | {c.seconds:.1f} | "
+    for p, c in pairs:
+        lines.append(f"| {p.name} | {p.seconds:.1f} | {c.seconds:.1f} | "
                      f"{c.seconds / p.seconds:.2f} | {p.val_mse:.4f} | {c.val_mse:.4f} | "
                      f"{c.val_mse / p.val_mse - 1:+.1%} |")
-    total_p = sum(by[(n, "plain")].seconds for n in names)
-    total_c = sum(by[(n, "course")].seconds for n in names)
-    if names:
-        lines.append(f"| **all {len(names)}** | **{total_p:.0f}** | **{total_c:.0f}** | "
+    if pairs:
+        total_p, total_c = (sum(t.seconds for t in way) for way in zip(*pairs))
+        lines.append(f"| **all {len(pairs)}** | **{total_p:.0f}** | **{total_c:.0f}** | "
                      f"**{total_c / total_p:.2f}** | | | |")
     return "\n".join(lines)
 
 
 def verdict(timings: list[Timing]) -> tuple[bool, str]:
     """Whether the course's way meets :data:`RATIO_TARGET` and :data:`MSE_TOLERANCE`."""
-    by = {(t.name, t.way): t for t in timings}
-    names = [n for n in BUILDERS if (n, "plain") in by and (n, "course") in by]
-    if not names:
+    pairs = _pairs(timings)
+    if not pairs:
         raise ValueError("timings must hold both ways of at least one model")
-    ratio = (sum(by[(n, "course")].seconds for n in names)
-             / sum(by[(n, "plain")].seconds for n in names))
-    worse = [n for n in names
-             if by[(n, "course")].val_mse > by[(n, "plain")].val_mse * (1 + MSE_TOLERANCE)]
-    ok = ratio <= RATIO_TARGET and not worse
+    ratio = sum(c.seconds for _, c in pairs) / sum(p.seconds for p, _ in pairs)
+    worse = [p.name for p, c in pairs if c.val_mse > p.val_mse * (1 + MSE_TOLERANCE)]
     text = (f"course / plain time: {ratio:.2f} (target <= {RATIO_TARGET:.2f}); "
             f"validation MSE more than {MSE_TOLERANCE:.0%} worse: "
             f"{', '.join(worse) if worse else 'none'}")
-    return ok, text
+    return ratio <= RATIO_TARGET and not worse, text
 
 
 def _child(name: str, way: str, epochs: int, profile: str) -> Timing:
@@ -198,9 +181,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.child:
         name, way, epochs, profile = args.child
-        t = train_one(name, way, _data(_kind(name), PROFILES[profile]), epochs=int(epochs),
-                      seed=PROFILES[profile].seed)
-        print(json.dumps(t.__dict__))
+        splits = _data(_kind(name), PROFILES[profile])
+        print(json.dumps(asdict(train_one(name, way, splits, epochs=int(epochs),
+                                          seed=PROFILES[profile].seed))))
         return 0
     names = args.only.split(",") if args.only else list(BUILDERS)
     unknown = [n for n in names if n not in BUILDERS]
@@ -211,19 +194,15 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     for name in names:
         for way in ("plain", "course"):
-            t = _child(name, way, args.epochs, args.profile)
-            timings.append(t)
+            timings.append(t := _child(name, way, args.epochs, args.profile))
             print(f"{name:>15} {way:>6}: {t.seconds:6.1f} s  val MSE {t.val_mse:.5f}",
                   flush=True)
-    ok, text = verdict(timings)
-    body = table(timings)
+    (ok, text), body = verdict(timings), table(timings)
     print(body + "\n" + text)
-    whole = names == list(BUILDERS) and args.epochs == 20 and args.profile == "full"
-    if whole:
-        cores = os.cpu_count()
+    if names == list(BUILDERS) and args.epochs == 20 and args.profile == "full":  # whole
         header = (f"# Training the book's models: plain Keras vs the course's way\n\n"
                   f"`make bench` (`python -m tools.bench`), {time.strftime('%Y-%m-%d')}: "
-                  f"{cores} CPU cores, {device.report().splitlines()[1]}, "
+                  f"{os.cpu_count()} CPU cores, {device.report().splitlines()[1]}, "
                   f"{device.report().splitlines()[0]}. Each model trains {args.epochs} "
                   f"epochs on {profile.n_train:,} series, batch 32, validated after every "
                   f"epoch, from the same initial weights both ways. Whole run: "

@@ -3,83 +3,108 @@
     python -m tools.run                      # every notebook, full profile
     python -m tools.run notebooks/01_*.ipynb --profile quick
 
-Each notebook runs in a fresh kernel of this Python, from the notebooks/ folder, with
+Each notebook runs in a fresh kernel of this Python, from its folder, with
 ``COURSE_PROFILE`` set; its outputs are written back into the ``.ipynb`` (the paired
 ``.py`` has no outputs and does not change) and its wall time goes to
 ``results/<profile>/notebooks.json``. A notebook that raises is not overwritten.
+:func:`run_cells` is the one way the tools execute a notebook (the seed sweep too).
 """
 
 from __future__ import annotations
 
 import argparse
+import fcntl
+import json
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
+import nbformat
+
 from helpers.profile import ENV_VAR, PROFILES
-from helpers.results import ROOT, forget_notebook, record_notebook_time
+from helpers.results import ROOT, _dir, forget_notebook
 
 NOTEBOOKS_DIR = ROOT / "notebooks"
-
-
 CELL_TIMEOUT = 1800
 """Seconds one cell may run before the notebook fails (a hang, not a slow cell)."""
 
 
-def execute(path: Path, profile: str, *, log=print) -> float:
-    """Run one notebook in ``profile``, save its outputs, return the wall time in seconds.
+def run_cells(nb: nbformat.NotebookNode, profile: str, folder: Path = NOTEBOOKS_DIR, *,
+              timeout: int = CELL_TIMEOUT, allow_errors: bool = False, name: str = "",
+              log=print) -> float:
+    """Run every cell of ``nb`` (in place, from ``folder``) in a fresh kernel; return the
+    seconds from the kernel's start to the end of the last cell.
 
-    The time runs from the kernel's start to the end of the last cell. A cell that takes
-    more than 10 s gets a progress line through ``log``. The kernel is stopped at once
-    afterwards (``shutdown_kernel="immediate"``): a graceful shutdown of a kernel that
-    ran TensorFlow has been seen to hang after the last cell.
+    A cell that takes more than 10 s gets a progress line through ``log``. The kernel
+    talks over Unix sockets in a folder of its own (``transport="ipc"``), so that jobs
+    starting kernels at the same moment cannot pick the same TCP port, and it is stopped
+    at once afterwards: a graceful shutdown of a kernel that ran TensorFlow can hang.
     """
-    import nbformat
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
 
     os.environ[ENV_VAR] = profile
-    # Set before the kernel starts: TensorFlow reads it when its logging starts up.
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    nb = nbformat.read(path, as_version=4)
-    n_cells = len(nb.cells)
-    clock = {"start": time.perf_counter(), "cell": 0.0, "end": 0.0}
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # read when TensorFlow's logging starts
+    for cell in nb.cells:  # a cell that never runs must not keep an earlier run's outputs
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    clock = dict.fromkeys(("start", "cell", "end"), time.perf_counter())
 
-    def cell_started(cell, cell_index, **_):
+    def started(cell_index, **_):
         clock["cell"] = time.perf_counter()
 
-    def cell_done(cell, cell_index, **_):
+    def done(cell_index, **_):
         clock["end"] = now = time.perf_counter()
         if now - clock["cell"] > 10:
-            log(f"  {path.stem} cell {cell_index + 1}/{n_cells}: {now - clock['cell']:.0f} s "
+            log(f"  {name} cell {cell_index + 1}/{len(nb.cells)}: {now - clock['cell']:.0f} s "
                 f"({now - clock['start']:.0f} s so far)")
 
-    client = NotebookClient(
-        nb,
-        timeout=CELL_TIMEOUT,
-        kernel_name="python3",
-        record_timing=False,
-        shutdown_kernel="immediate",
-        resources={"metadata": {"path": str(path.parent)}},
-        on_cell_execute=cell_started,
-        on_cell_executed=cell_done,
-    )
-    client.execute()
-    nbformat.write(nb, path)
+    with tempfile.TemporaryDirectory(prefix="course-kernel-") as sockets:
+        km = KernelManager(kernel_name="python3", transport="ipc",
+                           ip=str(Path(sockets) / "kernel"))
+        NotebookClient(nb, km=km, timeout=timeout, allow_errors=allow_errors,
+                       record_timing=False, shutdown_kernel="immediate",
+                       resources={"metadata": {"path": str(folder)}},
+                       on_cell_execute=started, on_cell_executed=done).execute()
     return clock["end"] - clock["start"]
+
+
+def execute(path: Path, profile: str, *, log=print) -> float:
+    """Run notebook ``path`` in ``profile``, save its outputs, return its seconds."""
+    nb = nbformat.read(path, as_version=4)
+    seconds = run_cells(nb, profile, Path(path).parent, name=Path(path).stem, log=log)
+    nbformat.write(nb, path)
+    return seconds
+
+
+def record_notebook_time(notebook: str, seconds: float, *, profile: str | None = None,
+                         root: Path | None = None) -> None:
+    """Remember how long a whole notebook took to execute, in ``notebooks.json``.
+
+    Notebooks run two at a time, so the file is read and rewritten under a lock (and
+    replaced in one step): two notebooks ending together both count.
+    """
+    path = _dir(profile, root) / "notebooks.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        times = json.loads(path.read_text()) if path.exists() else {}
+        times[notebook] = round(float(seconds), 1)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(dict(sorted(times.items())), indent=2) + "\n")
+        tmp.replace(path)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("notebooks", nargs="*", type=Path,
-                        help="notebooks to run (default: every notebooks/NN_*.ipynb "
-                             "but the index, which has no code)")
+    parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks to run (default: "
+                        "every notebooks/NN_*.ipynb but the index, which has no code)")
     parser.add_argument("--profile", default="full", choices=sorted(PROFILES))
     args = parser.parse_args(argv)
     paths = args.notebooks or sorted(p for p in NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")
                                      if p.stem != "00_index")
-    if not paths:
-        parser.error(f"no notebooks found in {NOTEBOOKS_DIR}")
     for path in paths:
         if path.suffix != ".ipynb" or not path.exists():
             parser.error(f"not an existing .ipynb file: {path}")

@@ -8,14 +8,12 @@ unless ``JOBS=1`` / ``RUN_JOBS=1``) call this.
 Why two at a time: on a CPU the course runs each TensorFlow op on one thread (see
 :mod:`helpers`) and, side by side, each job's independent ops one after the other
 (:data:`INTEROP_VAR`), so one notebook keeps about one core busy, and a 2-core machine
-runs two notebooks in less time than one after the other (each one slows down, so the
-training times the notebooks print grow; their prose quotes none). Some
-notebooks read what an earlier one recorded in ``results/`` (:data:`AFTER`); a job
-starts only when those have finished, and among the jobs that can start, the one
-heading the longest chain of work goes first (by expected durations:
-:data:`TEST_SECONDS`, or the last full run's ``results/full/notebooks.json``), unless it
-would keep a more urgent job waiting (:func:`holds_back`). Each job's output is kept and
-printed in one piece when it ends, with its wall time.
+runs two notebooks in less time than one after the other. Some notebooks read what an
+earlier one recorded in ``results/`` (:data:`AFTER`); a job starts only when those have
+finished, and among the jobs that can start, the one heading the longest chain of work
+goes first (by expected durations: :data:`TEST_SECONDS`, or the last full run's
+``results/full/notebooks.json``), unless it would keep a more urgent job waiting
+(:func:`holds_back`). Each job's output is printed in one piece when it ends.
 """
 
 from __future__ import annotations
@@ -26,13 +24,13 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from helpers.results import ROOT
-
-NOTEBOOKS_DIR = ROOT / "notebooks"
+from helpers import checks
+from tools.navigation import ROOT, notebook_names
 
 AFTER: dict[str, tuple[str, ...]] = {
     "02_simple_and_deep_rnns": ("01_baselines",),  # compares with 01's linear model
@@ -53,9 +51,8 @@ TEST_SECONDS = {
     "04_unstable_gradients": 34, "05_lstm": 30, "06_gru_conv1d_and_memory": 41,
     "07_wavenet": 50, "08_real_series": 37, "09_exercises": 37, "10_going_further": 20,
     "11_playground": 11, "unit": 117, "browser": 36}
-"""Seconds each job of ``make test`` took, two at a time on 2 cores (for the order only;
-``make run`` takes its expected durations from ``results/full/notebooks.json``)."""
-
+"""Expected seconds of each job of ``make test``, two at a time on 2 cores (for the order
+only; ``make run`` takes its expected durations from ``results/full/notebooks.json``)."""
 
 INTEROP_VAR = "TF_NUM_INTEROP_THREADS"
 """Set to 1 for every job when several run at a time (unless already set): TensorFlow
@@ -71,14 +68,6 @@ class Job:
     command: list[str]
     after: tuple[str, ...] = ()
     expected: float = 60.0
-    env: Mapping[str, str] | None = None
-    """Variables added to this job's environment (over ``run_jobs``' ``env``)."""
-
-
-def notebook_names() -> list[str]:
-    """The course's notebooks (``NN_name``), in order, without the index."""
-    return sorted(p.stem for p in NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")
-                  if p.stem != "00_index")
 
 
 def expected_seconds() -> dict[str, float]:
@@ -87,31 +76,26 @@ def expected_seconds() -> dict[str, float]:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def priorities(jobs: Mapping[str, Job]) -> dict[str, float]:
-    """For each job, its expected time plus the longest chain of jobs that wait on it."""
-    waiting = {name: [j.name for j in jobs.values() if name in j.after] for name in jobs}
-    memo: dict[str, float] = {}
-
-    def chain(name: str) -> float:
-        if name not in memo:
-            memo[name] = jobs[name].expected + max((chain(n) for n in waiting[name]),
-                                                   default=0.0)
-        return memo[name]
-
-    return {name: chain(name) for name in jobs}
-
-
-def check(jobs: Mapping[str, Job]) -> None:
-    """Raise ValueError if a job waits for an unknown job or the waits form a cycle."""
+def check(jobs: Mapping[str, Job]) -> list[str]:
+    """The jobs in an order where each comes after those it waits for; ValueError if a
+    job waits for an unknown job or the waits form a cycle."""
     for job in jobs.values():
-        unknown = [name for name in job.after if name not in jobs]
-        if unknown:
+        if unknown := [name for name in job.after if name not in jobs]:
             raise ValueError(f"job {job.name!r} waits for unknown jobs {unknown}")
     try:
-        graphlib.TopologicalSorter({job.name: job.after for job in jobs.values()}).prepare()
+        return [*graphlib.TopologicalSorter({n: j.after for n, j in jobs.items()}).static_order()]
     except graphlib.CycleError as error:
-        raise ValueError(f"the jobs {sorted(set(error.args[1]))} wait for each other "
-                         f"(a cycle)") from None
+        raise ValueError(f"the jobs {sorted(set(error.args[1]))} wait for each other (a cycle)"
+                         ) from None
+
+
+def priorities(jobs: Mapping[str, Job]) -> dict[str, float]:
+    """For each job, its expected time plus the longest chain of jobs that wait on it."""
+    chain: dict[str, float] = {}
+    for name in reversed(check(jobs)):  # those waiting on a job are ranked before it
+        chain[name] = jobs[name].expected + max(
+            (chain[j.name] for j in jobs.values() if name in j.after), default=0.0)
+    return {name: chain[name] for name in jobs}
 
 
 def holds_back(candidate: str, jobs: Mapping[str, Job], pending: Sequence[str],
@@ -123,99 +107,74 @@ def holds_back(candidate: str, jobs: Mapping[str, Job], pending: Sequence[str],
     ahead of ``candidate`` that wait only for running jobs will be ready once those end,
     which frees one slot per job they wait for. If they outnumber those slots, one of
     them needs the slot ``candidate`` would take, so ``candidate`` starts only if it is
-    expected to end before they are ready. (Without this, a long independent notebook
-    started while notebook 03 ends keeps 04 or 05 waiting, and 06 after them.)
+    expected to end before they are ready.
     """
-    ahead = list(pending[:pending.index(candidate)])
-    soon = [name for name in ahead
+    soon = [jobs[name].after for name in pending[:pending.index(candidate)]
             if any(dep in remaining for dep in jobs[name].after)
             and all(dep in done or dep in remaining for dep in jobs[name].after)]
-    if not soon:
+    if len(soon) <= len({dep for after in soon for dep in after if dep in remaining}):
         return False
-    freeing = {dep for name in soon for dep in jobs[name].after if dep in remaining}
-    if len(soon) <= len(freeing):
-        return False
-    ready_in = min(max((remaining[dep] for dep in jobs[name].after if dep in remaining),
-                       default=0.0) for name in soon)
+    ready_in = min(max(remaining[dep] for dep in after if dep in remaining) for after in soon)
     return jobs[candidate].expected > ready_in
 
 
 def run_jobs(jobs: Mapping[str, Job], n_parallel: int = 2, *, log=print,
-             env: Mapping[str, str] | None = None, keep_going: bool = False
-             ) -> dict[str, int]:
-    """Run ``jobs`` (``n_parallel`` at a time); return each job's exit status.
+             env: Mapping[str, str] | None = None, keep_going: bool = False) -> dict[str, int]:
+    """Run ``jobs`` (``n_parallel`` at a time, with ``env`` added to their environment);
+    return each job's exit status.
 
     A job whose prerequisites failed is not run (status -1), unless ``keep_going``: then
     it runs once they have ended, whatever their status (a seed sweep wants every
     notebook's verdict). Output goes to a temporary file per job and is printed through
     ``log`` when the job ends.
     """
-    if isinstance(n_parallel, bool) or not isinstance(n_parallel, int) or n_parallel < 1:
-        raise ValueError(f"n_parallel must be an int >= 1, got {n_parallel!r}")
-    check(jobs)
+    checks.integer("n_parallel", n_parallel)
     rank = priorities(jobs)
     pending = sorted(jobs, key=lambda name: -rank[name])
-    running: dict[str, tuple[subprocess.Popen, object, float]] = {}
-    status: dict[str, int] = {}
-    start_all = time.perf_counter()
-    import tempfile
-
+    running, status, start_all = {}, {}, time.perf_counter()
     while pending or running:
         for name in list(pending):
-            job = jobs[name]
-            if not keep_going and any(status.get(dep, 0) != 0
-                                      for dep in job.after if dep in status):
+            job, now = jobs[name], time.perf_counter()
+            left = {n: max(0.0, jobs[n].expected - (now - t)) for n, (_, _, t) in running.items()}
+            if failed := [] if keep_going else [dep for dep in job.after if status.get(dep)]:
                 pending.remove(name)
                 status[name] = -1
-                log(f"[{name}] not run: {', '.join(d for d in job.after if status.get(d))} "
-                    f"failed")
-                continue
-            if len(running) < n_parallel and all(dep in status for dep in job.after):
-                now = time.perf_counter()
-                remaining = {n: max(0.0, jobs[n].expected - (now - started))
-                             for n, (_, _, started) in running.items()}
-                if holds_back(name, jobs, pending, remaining, set(status)):
-                    continue
+                log(f"[{name}] not run: {', '.join(failed)} failed")
+            elif (len(running) < n_parallel and all(dep in status for dep in job.after)
+                  and not holds_back(name, jobs, pending, left, set(status))):
                 pending.remove(name)
                 out = tempfile.TemporaryFile(mode="w+")
-                proc = subprocess.Popen(job.command, stdout=out, stderr=subprocess.STDOUT,
-                                        cwd=ROOT, env={**os.environ, **(env or {}),
-                                                             **(job.env or {})})
-                running[name] = (proc, out, time.perf_counter())
+                running[name] = (subprocess.Popen(job.command, stdout=out, stderr=subprocess.STDOUT,
+                                                  cwd=ROOT, env={**os.environ, **(env or {})}),
+                                 out, now)
                 log(f"[{name}] started at {time.strftime('%H:%M:%S')}")
         time.sleep(0.2)
         for name, (proc, out, started) in list(running.items()):
-            if proc.poll() is None:
-                continue
-            del running[name]
-            status[name] = proc.returncode
-            out.seek(0)
-            text = out.read()
-            out.close()
-            verdict = "ok" if proc.returncode == 0 else f"FAILED (exit {proc.returncode})"
-            log(f"[{name}] {verdict} in {time.perf_counter() - started:.0f} s "
-                f"({time.perf_counter() - start_all:.0f} s since the start)\n{text.rstrip()}\n")
+            if proc.poll() is not None:
+                del running[name]
+                status[name] = proc.returncode
+                out.seek(0)
+                code, now = proc.returncode, time.perf_counter()
+                log(f"[{name}] {'ok' if code == 0 else f'FAILED (exit {code})'} in "
+                    f"{now - started:.0f} s ({now - start_all:.0f} s since the start)\n"
+                    f"{out.read().rstrip()}\n")
+                out.close()
     return status
 
 
 def make_jobs(kind: str, python: str = sys.executable,
               nbval_args: Sequence[str] = ()) -> dict[str, Job]:
     """The jobs of ``make test`` (``kind="test"``) or ``make run`` (``kind="run"``)."""
-    if kind not in ("test", "run"):
-        raise ValueError(f"kind must be 'test' or 'run', got {kind!r}")
-    times = expected_seconds()
-    jobs: dict[str, Job] = {}
-    for name in notebook_names():
-        path = f"notebooks/{name}.ipynb"
-        command = ([python, "-m", "pytest", "-p", "no:cacheprovider", *nbval_args,
-                    "--durations=5", path] if kind == "test" else
-                   [python, "-u", "-m", "tools.run", path, "--profile", "full"])
-        expected = TEST_SECONDS.get(name, 60.0) if kind == "test" else times.get(name, 60.0)
-        jobs[name] = Job(name, command, AFTER.get(name, ()), float(expected))
+    checks.choice("kind", kind, ("test", "run"))
+    times = TEST_SECONDS if kind == "test" else expected_seconds()
+    pytest = [python, "-m", "pytest", "-p", "no:cacheprovider"]
+    jobs = {name: Job(name, [*pytest, *nbval_args, "--durations=5", f"notebooks/{name}.ipynb"]
+                      if kind == "test" else [python, "-u", "-m", "tools.run",
+                                              f"notebooks/{name}.ipynb", "--profile", "full"],
+                      AFTER.get(name, ()), float(times.get(name, 60.0)))
+            for name in notebook_names()}
     if kind == "test":
-        pytest = [python, "-m", "pytest", "-p", "no:cacheprovider"]
-        jobs["unit"] = Job("unit", [*pytest, "--durations=10", "tests",
-                                   "--ignore=tests/browser"],
+        jobs["unit"] = Job("unit", [*pytest, "--durations=10", "tests", "--ignore=tests/browser"],
                            expected=TEST_SECONDS["unit"])
         jobs["browser"] = Job("browser", [*pytest, "-rs", "tests/browser"],
                               expected=TEST_SECONDS["browser"])
@@ -227,12 +186,9 @@ def job_env(kind: str, n_parallel: int, environ: Mapping[str, str] = os.environ
     """The variables added to each job's environment: its profile (quick for ``test``,
     full for ``run``) and, when jobs run side by side, :data:`INTEROP_VAR` = 1 unless
     ``environ`` already sets it."""
-    if kind not in ("test", "run"):
-        raise ValueError(f"kind must be 'test' or 'run', got {kind!r}")
-    env = {"COURSE_PROFILE": "quick" if kind == "test" else "full"}
-    if n_parallel > 1 and INTEROP_VAR not in environ:
-        env[INTEROP_VAR] = "1"
-    return env
+    env = {"COURSE_PROFILE": "quick" if checks.choice("kind", kind, ("test", "run")) == "test"
+           else "full"}
+    return env | ({INTEROP_VAR: "1"} if n_parallel > 1 and INTEROP_VAR not in environ else {})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -241,11 +197,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="jobs at once (default 2)")
     parser.add_argument("--nbval", default="--nbval-lax --nbval-current-env",
                         help="pytest options for the notebooks (make test)")
-    args = parser.parse_args(argv)
-    jobs = make_jobs(args.kind, nbval_args=args.nbval.split())
-    env = job_env(args.kind, args.jobs)
-    start = time.perf_counter()
-    status = run_jobs(jobs, args.jobs, log=lambda text: print(text, flush=True), env=env)
+    args, start = parser.parse_args(argv), time.perf_counter()
+    status = run_jobs(jobs := make_jobs(args.kind, nbval_args=args.nbval.split()), args.jobs,
+                      log=lambda text: print(text, flush=True), env=job_env(args.kind, args.jobs))
     failed = [name for name, code in status.items() if code != 0]
     print(f"{args.kind}: {len(jobs) - len(failed)} of {len(jobs)} jobs passed in "
           f"{time.perf_counter() - start:.0f} s" + (f"; failed: {', '.join(failed)}"

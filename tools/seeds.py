@@ -28,45 +28,36 @@ import shutil
 import statistics
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers.profile import ENV_VAR, MAX_SEED, PROFILES, SEED_VAR
-from helpers.results import (
-    BOOK,
-    ROOT,
-    WORK_VAR,
-    forget_notebook,
-    load_records,
-    other_records,
-    record_notebook_time,
-)
-from tools.schedule import AFTER, TEST_SECONDS, Job, expected_seconds, notebook_names
+import nbformat
+
+from helpers import checks
+from helpers.profile import MAX_SEED, PROFILES, SEED_VAR
+from helpers.results import BOOK, ROOT, WORK_VAR, forget_notebook, load_records, other_records
+from tools import schedule
+from tools.navigation import notebook_names
+from tools.report import markdown
+from tools.run import record_notebook_time, run_cells
 
 SWEEP_DIR = ROOT / "logs" / "seeds"
 DEFAULT_SEEDS = (42, 7, 123, 2026)
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _ARROW = re.compile(r"^\s*-+>\s*(\d+)\s?(.*)$")
 CELL_TIMEOUT = {"full": 1200, "quick": 300}
-"""Seconds a cell may run before it counts as hung. The longest cells take about 5
-minutes two at a time in the full profile, well under one in quick; a kernel that stopped
-answering (seen under load, with TCP ports) would otherwise hold its slot for half an
-hour. A hung run is tried once more."""
+"""Seconds a cell may run before it counts as hung: the longest cells take about 5
+minutes two at a time in the full profile, well under one in quick. A hung run is tried
+once more."""
 
 
-def parse_seeds(text: str | Iterable[int]) -> list[int]:
+def parse_seeds(text: str | list[int]) -> list[int]:
     """``"42 7, 123"`` -> ``[42, 7, 123]``: whole numbers from 0 to 2**31 - 1, no repeats."""
-    items = text.replace(",", " ").split() if isinstance(text, str) else list(text)
     seeds = []
-    for item in items:
-        try:
-            seed = int(item)
-        except (TypeError, ValueError):
-            raise ValueError(f"seeds must be whole numbers, got {item!r}") from None
-        if not 0 <= seed <= MAX_SEED:
-            raise ValueError(f"seeds must be from 0 to {MAX_SEED}, got {seed}")
-        if seed in seeds:
+    for item in text.replace(",", " ").split() if isinstance(text, str) else text:
+        if not re.fullmatch(r"-?\d+", str(item)):
+            raise ValueError(f"seeds must be whole numbers, got {item!r}")
+        if (seed := checks.integer("seeds", int(item), low=0, high=MAX_SEED)) in seeds:
             raise ValueError(f"seeds lists {seed} twice")
         seeds.append(seed)
     if not seeds:
@@ -79,63 +70,29 @@ def seed_dir(profile: str, seed: int, root: Path = SWEEP_DIR) -> Path:
     return Path(root) / profile / f"seed-{seed}"
 
 
-# --- one notebook at one seed -----------------------------------------------------------
-
-def failing_line(traceback: Sequence[str]) -> str:
-    """The line of the cell that raised, from a Jupyter error's traceback ('' if none).
-
+def failing_line(traceback: list[str]) -> str:
+    """The line of the cell that raised, from a Jupyter error's traceback ('' if none):
     IPython marks the line each frame was executing with an arrow (``----> 446 assert
-    ...``); the first arrow is in the cell itself, the code the reader sees.
-    """
-    for block in traceback:
-        for line in _ANSI.sub("", block).splitlines():
-            match = _ARROW.match(line)
-            if match:
-                return match.group(2).strip()
-    return ""
+    ...``), and the first arrow is in the cell itself, the code the reader sees."""
+    lines = (line for block in traceback for line in _ANSI.sub("", block).splitlines())
+    return next((m.group(2).strip() for m in map(_ARROW.match, lines) if m), "")
 
 
 def cell_errors(nb) -> list[dict]:
     """Every error output of an executed notebook: cell number (from 1), name, message
     (first line) and the failing line of the cell."""
-    errors = []
-    for index, cell in enumerate(nb.cells):
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "error":
-                evalue = _ANSI.sub("", str(output.get("evalue", ""))).strip()
-                errors.append({"cell": index + 1, "ename": output.get("ename", ""),
-                               "evalue": evalue.splitlines()[0] if evalue else "",
-                               "line": failing_line(output.get("traceback", []))})
-    return errors
+    return [{"cell": index + 1, "ename": out.get("ename", ""),
+             "evalue": (_ANSI.sub("", str(out.get("evalue", ""))).strip() + "\n").split("\n")[0],
+             "line": failing_line(out.get("traceback", []))}
+            for index, cell in enumerate(nb.cells) for out in cell.get("outputs", [])
+            if out.get("output_type") == "error"]
 
 
-def _execute(nb, profile: str) -> list[dict]:
-    """Run every cell of ``nb`` in a fresh kernel; return the errors (a hang is one).
-
-    The kernel talks over Unix sockets in a folder of its own (``transport="ipc"``), not
-    TCP ports: jobs that start kernels at the same moment cannot pick the same port.
-    """
-    import tempfile
-
-    from jupyter_client.manager import KernelManager
-    from nbclient import NotebookClient
-
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    with tempfile.TemporaryDirectory(prefix="course-kernel-") as folder:
-        km = KernelManager(kernel_name="python3", transport="ipc",
-                           ip=str(Path(folder) / "kernel"))
-        client = NotebookClient(nb, km=km, timeout=CELL_TIMEOUT[profile], allow_errors=True,
-                                record_timing=False, shutdown_kernel="immediate",
-                                resources={"metadata": {"path": str(ROOT / "notebooks")}})
-        try:
-            client.execute()
-            return cell_errors(nb)
-        except Exception as error:  # the kernel died or a cell timed out
-            return cell_errors(nb) + [{"cell": 0, "ename": type(error).__name__,
-                                       "evalue": str(error).splitlines()[0][:300],
-                                       "line": ""}]
+def describe(error: dict) -> str:
+    """One line for an error: the failing line, or the exception when there is none."""
+    where = f"cell {error['cell']}: " if error.get("cell") else ""
+    what = error["ename"] + (f": {error['evalue']}" if error.get("evalue") else "")
+    return f"{where}`{error['line']}` ({what})" if error.get("line") else f"{where}{what}"
 
 
 def run_one(name: str, seed: int, profile: str, work: Path, *, log=print) -> dict:
@@ -145,156 +102,94 @@ def run_one(name: str, seed: int, profile: str, work: Path, *, log=print) -> dic
     to ``work/notebooks/`` and the status (seconds, errors) to ``work/status/``. A run
     that hangs or whose kernel dies is tried once more, and the status says so.
     """
-    import nbformat
-
-    source = ROOT / "notebooks" / f"{name}.ipynb"
+    source, work = ROOT / "notebooks" / f"{name}.ipynb", Path(work)
     if not source.exists():
         raise ValueError(f"name must be a notebook in notebooks/, got {name!r}")
-    work = Path(work)
-    (work / "notebooks").mkdir(parents=True, exist_ok=True)
-    (work / "status").mkdir(parents=True, exist_ok=True)
-    os.environ.update({ENV_VAR: profile, SEED_VAR: str(seed), WORK_VAR: str(work)})
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    for folder in ("notebooks", "status"):
+        (work / folder).mkdir(parents=True, exist_ok=True)
+    os.environ.update({SEED_VAR: str(seed), WORK_VAR: str(work)})
     forget_notebook(name, profile=profile, root=work / "results")  # records of a past run
     start = time.perf_counter()
-    tries = 0
-    while True:
-        tries += 1
+    for tries in (1, 2):
         nb = nbformat.read(source, as_version=4)
-        errors = _execute(nb, profile)
-        if tries == 2 or not any(e["cell"] == 0 for e in errors):
+        try:
+            run_cells(nb, profile, timeout=CELL_TIMEOUT[profile], allow_errors=True, name=name,
+                      log=log)
+            crash = []
             break
-        log(f"{name} at seed {seed}: {describe(errors[-1])}; trying once more")
-    seconds = time.perf_counter() - start
+        except Exception as error:  # the kernel died or a cell timed out
+            crash = [{"cell": 0, "ename": type(error).__name__, "line": "",
+                      "evalue": (str(error) + "\n").split("\n")[0][:300]}]
+            log(f"{name} at seed {seed}: {describe(crash[0])}" + "; trying once more" * (tries < 2))
+    seconds, errors = time.perf_counter() - start, cell_errors(nb) + crash
     nbformat.write(nb, work / "notebooks" / source.name)
     status = {"notebook": name, "seed": seed, "profile": profile,
               "seconds": round(seconds, 1), "tries": tries, "errors": errors}
     (work / "status" / f"{name}.json").write_text(json.dumps(status, indent=2) + "\n")
     if not errors:
         record_notebook_time(name, seconds, profile=profile, root=work / "results")
-    verdict = "pass" if not errors else f"{len(errors)} failing cell(s): {describe(errors[0])}"
+    verdict = f"{len(errors)} failing cell(s): {describe(errors[0])}" if errors else "pass"
     log(f"{name} at seed {seed} ({profile}): {verdict} in {seconds:.0f} s")
     return status
 
 
-def describe(error: Mapping) -> str:
-    """One line for an error: the failing line, or the exception when there is none."""
-    where = f"cell {error['cell']}: " if error.get("cell") else ""
-    what = f"{error['ename']}" + (f": {error['evalue']}" if error.get("evalue") else "")
-    return f"{where}`{error['line']}` ({what})" if error.get("line") else f"{where}{what}"
-
-
-# --- the sweep --------------------------------------------------------------------------
-
-def sweep_jobs(seeds: Sequence[int], profile: str, names: Sequence[str],
-               python: str = sys.executable, root: Path = SWEEP_DIR) -> dict[str, Job]:
+def sweep_jobs(seeds: list[int], profile: str, names: list[str], python: str = sys.executable,
+               root: Path = SWEEP_DIR) -> dict[str, schedule.Job]:
     """One job per (notebook, seed), named ``NN_name@seed``; within a seed a notebook
     waits for those whose records it reads (:data:`~tools.schedule.AFTER`), when they
     are part of the sweep."""
-    expected = expected_seconds() if profile == "full" else TEST_SECONDS
-    jobs = {}
-    for seed in seeds:
-        work = seed_dir(profile, seed, root)
-        for name in names:
-            after = tuple(f"{dep}@{seed}" for dep in AFTER.get(name, ()) if dep in names)
-            jobs[f"{name}@{seed}"] = Job(
-                f"{name}@{seed}",
-                [python, "-u", "-m", "tools.seeds", "one", name, "--seed", str(seed),
-                 "--profile", profile, "--work", str(work)],
-                after, float(expected.get(name, 60.0)))
-    return jobs
+    expected = schedule.expected_seconds() if profile == "full" else schedule.TEST_SECONDS
+    return {f"{name}@{seed}": schedule.Job(
+        f"{name}@{seed}", [python, "-u", "-m", "tools.seeds", "one", name, "--seed", str(seed),
+                           "--profile", profile, "--work", str(seed_dir(profile, seed, root))],
+        tuple(f"{dep}@{seed}" for dep in schedule.AFTER.get(name, ()) if dep in names),
+        float(expected.get(name, 60.0))) for seed in seeds for name in names}
 
 
-def select_notebooks(wanted: Sequence[str]) -> list[str]:
+def select_notebooks(wanted: list[str]) -> list[str]:
     """The notebooks named by number or name prefix (all of them when ``wanted`` is empty)."""
     names = notebook_names()
-    if not wanted:
-        return names
-    chosen = []
-    for item in wanted:
-        matches = [n for n in names if n == item or n.startswith(f"{item}_")]
-        if not matches:
-            raise ValueError(f"notebooks: no notebook {item!r}; expected a number or "
-                             f"name of {names}")
-        chosen.extend(m for m in matches if m not in chosen)
-    return sorted(chosen)
+    chosen = {item: [n for n in names if n == item or n.startswith(f"{item}_")] for item in wanted}
+    if missing := [item for item, found in chosen.items() if not found]:
+        raise ValueError(f"notebooks: no notebook {missing[0]!r}; expected a number or name "
+                         f"of {names}")
+    return sorted({n for found in chosen.values() for n in found}) if wanted else names
 
-
-def run_sweep(seeds: Sequence[int], profile: str, names: Sequence[str], n_parallel: int,
-              *, root: Path = SWEEP_DIR, log=print) -> float:
-    """Run the sweep (fresh work folders for the notebooks it runs); return its seconds."""
-    from tools.schedule import INTEROP_VAR, run_jobs
-
-    for seed in seeds:
-        work = seed_dir(profile, seed, root)
-        for name in names:  # a notebook's earlier verdict must not survive a failed start
-            (work / "status" / f"{name}.json").unlink(missing_ok=True)
-    env = {INTEROP_VAR: "1"} if n_parallel > 1 and INTEROP_VAR not in os.environ else {}
-    start = time.perf_counter()
-    run_jobs(sweep_jobs(seeds, profile, names, root=root), n_parallel, log=log, env=env,
-             keep_going=True)
-    seconds = time.perf_counter() - start
-    meta = {"seeds": list(seeds), "profile": profile, "notebooks": list(names),
-            "jobs": n_parallel, "seconds": round(seconds), "finished":
-            time.strftime("%Y-%m-%d %H:%M")}
-    (Path(root) / profile).mkdir(parents=True, exist_ok=True)
-    (Path(root) / profile / "sweep.json").write_text(json.dumps(meta, indent=2) + "\n")
-    return seconds
-
-
-# --- the report -------------------------------------------------------------------------
 
 @dataclass
 class Spread:
-    """A model's figures over the seeds of a sweep."""
+    """A model's figures over the seeds of a sweep (``values``: seed -> value)."""
 
     name: str
     label: str
     notebook: str
     metric: str
     values: dict[int, float]
-
-    @property
-    def mean(self) -> float:
-        return statistics.fmean(self.values.values())
-
-    @property
-    def low(self) -> float:
-        return min(self.values.values())
-
-    @property
-    def high(self) -> float:
-        return max(self.values.values())
-
-    @property
-    def std(self) -> float:
-        return statistics.stdev(self.values.values()) if len(self.values) > 1 else 0.0
+    mean = property(lambda self: statistics.fmean(self.values.values()))
+    low = property(lambda self: min(self.values.values()))
+    high = property(lambda self: max(self.values.values()))
+    std = property(lambda self: statistics.stdev(self.values.values())
+                   if len(self.values) > 1 else 0.0)
 
 
-def load_statuses(profile: str, seeds: Sequence[int], root: Path = SWEEP_DIR
+def load_statuses(profile: str, seeds: list[int], root: Path = SWEEP_DIR
                   ) -> dict[tuple[str, int], dict]:
     """``(notebook, seed) -> status`` for every status file of the sweep's seeds."""
-    statuses = {}
-    for seed in seeds:
-        for path in sorted((seed_dir(profile, seed, root) / "status").glob("*.json")):
-            status = json.loads(path.read_text())
-            statuses[status["notebook"], seed] = status
-    return statuses
+    return {(status["notebook"], seed): status for seed in seeds for status in (
+        json.loads(p.read_text()) for p in sorted((seed_dir(profile, seed, root) / "status")
+                                                  .glob("*.json")))}
 
 
-def spreads(profile: str, seeds: Sequence[int], root: Path = SWEEP_DIR) -> list[Spread]:
+def spreads(profile: str, seeds: list[int], root: Path = SWEEP_DIR) -> list[Spread]:
     """Every model recorded in the sweep, with its value at each seed that recorded it."""
     found: dict[str, Spread] = {}
     for seed in seeds:
-        results_root = seed_dir(profile, seed, root) / "results"
-        if not (results_root / profile / "models").is_dir():
-            continue
-        others = other_records(profile, results_root).values()
-        for entry in [*load_records(profile, results_root), *(e for g in others for e in g)]:
-            spread = found.setdefault(entry["name"], Spread(
-                entry["name"], entry.get("label") or entry["name"], str(entry["notebook"]),
-                entry["metric"], {}))
-            spread.values[seed] = float(entry["value"])
+        results = seed_dir(profile, seed, root) / "results"
+        if (results / profile / "models").is_dir():
+            for e in load_records(profile, results) + [
+                    e for group in other_records(profile, results).values() for e in group]:
+                found.setdefault(e["name"], Spread(e["name"], e.get("label") or e["name"], str(
+                    e["notebook"]), e["metric"], {})).values[seed] = float(e["value"])
     return sorted(found.values(), key=lambda s: (s.notebook, s.metric, s.name))
 
 
@@ -304,82 +199,59 @@ def _fmt(value: float, like: float | None = None) -> str:
     return f"{value:.4f}" if abs(value if like is None else like) < 10 else f"{value:,.0f}"
 
 
-def report_text(profile: str, seeds: Sequence[int], statuses: Mapping[tuple[str, int], dict],
-                models: Sequence[Spread], meta: Mapping | None = None) -> str:
+def report_text(profile: str, seeds: list[int], statuses: dict[tuple[str, int], dict],
+                models: list[Spread], meta: dict | None = None) -> str:
     """The Markdown report: notebooks x seeds (pass / first failing line), then models."""
-    names = sorted({name for name, _ in statuses})
-    passed = sum(not s["errors"] for s in statuses.values())
-    lines = [f"# Seed sweep ({profile} profile)", ""]
-    command = f"make seeds SEEDS=\"{' '.join(map(str, seeds))}\""
-    if profile != "full":
-        command += f" SEEDS_PROFILE={profile}"
-    lines.append(f"Written by `{command}` (tools/seeds.py). Each notebook ran once per "
-                 f"seed with `COURSE_SEED` set, in a scratch copy; **{passed} of "
-                 f"{len(statuses)} runs passed**.")
-    if meta:
-        lines.append(f"The sweep took {meta['seconds'] / 60:.0f} min of wall time "
-                     f"({meta['jobs']} notebooks at a time, finished {meta['finished']}).")
-    else:
-        lines.append("Each cell is the latest run of that notebook at that seed (the runs "
-                     "may come from several sweeps).")
-    lines += ["", "## Notebooks", "",
-              "| notebook | " + " | ".join(f"seed {s}" for s in seeds) + " |",
-              "|---|" + "---|" * len(seeds)]
-    failures = []
-    for name in names:
-        cells = []
+    failures, rows = [], []
+    for name in sorted({name for name, _ in statuses}):
+        rows.append([name])
         for seed in seeds:
-            status = statuses.get((name, seed))
-            if status is None:
-                cells.append("not run")
-            elif not status["errors"]:
-                cells.append(f"pass ({status['seconds']:.0f} s)")
-            else:
-                failures.append((name, seed, status["errors"]))
-                cells.append(f"**FAIL** [{len(failures)}]")
-        lines.append(f"| {name} | " + " | ".join(cells) + " |")
-    for number, (name, seed, errors) in enumerate(failures, 1):
-        extra = len(errors) - 1
-        more = f" ({extra} more failing cell{'s' if extra > 1 else ''})" if extra else ""
-        lines.append(f"\n[{number}] {name}, seed {seed}: {describe(errors[0])}{more}")
-    lines += ["", "## Models", "",
-              "Validation score of every recorded model at each seed: mean, spread "
-              "(min-max and standard deviation) and the book's figure where it has one.",
-              "", "| notebook | model | metric | book | mean | min-max | std | "
-              + " | ".join(f"seed {s}" for s in seeds) + " |",
-              "|---|---|---|---|---|---|---|" + "---|" * len(seeds)]
-    for spread in models:
-        book = BOOK.get(spread.name)
-        per_seed = [(_fmt(spread.values[s]) if s in spread.values else "") for s in seeds]
-        lines.append(f"| {spread.notebook} | {spread.label} | {spread.metric} | "
-                     f"{'' if book is None else f'{book.value:g}'} | {_fmt(spread.mean)} | "
-                     f"{_fmt(spread.low)}-{_fmt(spread.high)} | {_fmt(spread.std, spread.mean)} | "
-                     + " | ".join(per_seed) + " |")
-    return "\n".join(lines) + "\n"
+            if (status := statuses.get((name, seed))) and status["errors"]:
+                failures.append(f"\n\n[{len(failures) + 1}] {name}, seed {seed}: "
+                                f"{describe(status['errors'][0])}")
+                if (extra := len(status["errors"]) - 1) > 0:
+                    failures[-1] += f" ({extra} more failing cell{'s' * (extra > 1)})"
+            rows[-1].append("not run" if status is None else f"**FAIL** [{len(failures)}]"
+                            if status["errors"] else f"pass ({status['seconds']:.0f} s)")
+    seed_columns = "".join(f"|seed {s}" for s in seeds)
+    command = f"make seeds SEEDS=\"{' '.join(map(str, seeds))}\"" + (
+        f" SEEDS_PROFILE={profile}" if profile != "full" else "")
+    passed = sum(not s["errors"] for s in statuses.values())
+    return (f"# Seed sweep ({profile} profile)\n\nWritten by `{command}` (tools/seeds.py). "
+            f"Each notebook ran once per seed with `COURSE_SEED` set, in a scratch copy; "
+            f"**{passed} of {len(statuses)} runs passed**.\n"
+            + (f"The sweep took {meta['seconds'] / 60:.0f} min of wall time ({meta['jobs']} "
+               f"notebooks at a time, finished {meta['finished']}).\n" if meta else
+               "Each cell is the latest run of that notebook at that seed (the runs may come "
+               "from several sweeps).\n")
+            + "\n## Notebooks\n\n" + markdown("notebook" + seed_columns, rows).rstrip("\n")
+            + "".join(failures) + "\n\n## Models\n\nValidation score of every recorded "
+            "model at each seed: mean, spread (min-max and standard deviation) and the book's "
+            "figure where it has one.\n\n" + markdown(
+                "notebook|model|metric|book|mean|min-max|std" + seed_columns,
+                ([s.notebook, s.label, s.metric, f"{BOOK[s.name].value:g}" if s.name in BOOK
+                  else "", _fmt(s.mean), f"{_fmt(s.low)}-{_fmt(s.high)}", _fmt(s.std, s.mean),
+                  *(_fmt(s.values[seed]) if seed in s.values else "" for seed in seeds)]
+                 for s in models)))
 
 
-def report_path(profile: str) -> Path:
-    return ROOT / "results" / ("SEEDS.md" if profile == "full" else f"SEEDS-{profile}.md")
-
-
-def write_report(profile: str, seeds: Sequence[int] | None = None, *,
-                 root: Path = SWEEP_DIR, output: Path | None = None) -> Path:
-    """Write the report of the last sweep of ``profile`` (its seeds unless given)."""
+def write_report(profile: str, seeds: list[int] | None = None, *, root: Path = SWEEP_DIR,
+                 output: Path | None = None) -> Path:
+    """Write the report of the last sweep of ``profile`` (its seeds unless given), to
+    ``results/SEEDS.md`` (``results/SEEDS-<profile>.md`` for other profiles)."""
     meta_path = Path(root) / profile / "sweep.json"
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else None
-    if seeds is None:
-        if meta is None:
-            raise ValueError(f"no sweep of the {profile} profile in {root}: run one first")
-        seeds = meta["seeds"]
-    elif meta is not None and list(seeds) != list(meta["seeds"]):
+    if seeds is None and meta is None:
+        raise ValueError(f"no sweep of the {profile} profile in {root}: run one first")
+    if seeds is not None and meta is not None and list(seeds) != list(meta["seeds"]):
         meta = None  # the latest run of each notebook at each seed, from several sweeps
-    statuses = load_statuses(profile, seeds, root)
-    if not statuses:
+    seeds = meta["seeds"] if seeds is None else seeds
+    if not (statuses := load_statuses(profile, seeds, root)):
         raise ValueError(f"no notebook ran in the {profile} sweep of seeds {list(seeds)}")
-    output = Path(output or report_path(profile))
+    output = Path(output or ROOT / "results" / ("SEEDS.md" if profile == "full" else
+                                                f"SEEDS-{profile}.md"))
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(report_text(profile, seeds, statuses, spreads(profile, seeds, root),
-                                  meta))
+    output.write_text(report_text(profile, seeds, statuses, spreads(profile, seeds, root), meta))
     return output
 
 
@@ -391,77 +263,70 @@ def adopt(seed: int, profile: str = "full", *, root: Path = SWEEP_DIR,
     The same code at the same seed is what ``make run`` would execute, so the sweep's run
     at seed 42 need not be repeated. Every notebook must have passed at that seed.
     """
-    work = seed_dir(profile, seed, root)
+    work, names = seed_dir(profile, seed, root), notebook_names()
     statuses = load_statuses(profile, [seed], root)
-    names = notebook_names()
-    missing = [n for n in names if (n, seed) not in statuses]
-    failed = [n for n in names if (n, seed) in statuses and statuses[n, seed]["errors"]]
-    if missing or failed:
-        raise ValueError(f"seed {seed} ({profile}) cannot be adopted: "
-                         + "; ".join(part for part in (
-                             f"not run: {', '.join(missing)}" if missing else "",
-                             f"failed: {', '.join(failed)}" if failed else "") if part))
+    problems = {"not run": [n for n in names if (n, seed) not in statuses],
+                "failed": [n for n in names if statuses.get((n, seed), {}).get("errors")]}
+    if any(problems.values()):
+        raise ValueError(f"seed {seed} ({profile}) cannot be adopted: " + "; ".join(
+            f"{what}: {', '.join(which)}" for what, which in problems.items() if which))
     for name in names:
         shutil.copyfile(work / "notebooks" / f"{name}.ipynb",
                         Path(target) / "notebooks" / f"{name}.ipynb")
-    dest = Path(target) / "results" / profile
-    shutil.rmtree(dest, ignore_errors=True)
+    shutil.rmtree(dest := Path(target) / "results" / profile, ignore_errors=True)
     shutil.copytree(work / "results" / profile, dest,
                     ignore=shutil.ignore_patterns("*.lock", "*.tmp"))
     return names
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if argv[:1] == ["one"]:
-        parser = argparse.ArgumentParser(prog="tools.seeds one")
-        parser.add_argument("name")
-        parser.add_argument("--seed", type=int, required=True)
-        parser.add_argument("--profile", choices=sorted(PROFILES), required=True)
-        parser.add_argument("--work", type=Path, required=True)
-        args = parser.parse_args(argv[1:])
-        status = run_one(args.name, args.seed, args.profile, args.work)
-        for error in status["errors"]:
-            print(f"  {describe(error)}")
-        return 1 if status["errors"] else 0
-    if argv[:1] == ["adopt"]:
-        parser = argparse.ArgumentParser(prog="tools.seeds adopt")
-        parser.add_argument("--seed", type=int, default=42)
-        parser.add_argument("--profile", choices=sorted(PROFILES), default="full")
-        args = parser.parse_args(argv[1:])
-        names = adopt(args.seed, args.profile)
-        print(f"adopted seed {args.seed} ({args.profile}): {len(names)} notebooks and "
-              f"results/{args.profile}/")
-        return 0
-    if argv[:1] == ["report"]:
-        parser = argparse.ArgumentParser(prog="tools.seeds report")
-        parser.add_argument("--profile", choices=sorted(PROFILES), default="full")
-        parser.add_argument("--seeds", default=None,
-                            help="seeds to report (default: those of the last sweep)")
-        args = parser.parse_args(argv[1:])
-        seeds = parse_seeds(args.seeds) if args.seeds else None
-        print(f"wrote {write_report(args.profile, seeds).relative_to(ROOT)}")
-        return 0
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--seeds", default=" ".join(map(str, DEFAULT_SEEDS)),
-                        help="seeds to run, e.g. \"42 7 123 2026\"")
+    parser.add_argument("command", nargs="?", default="sweep",
+                        choices=("sweep", "one", "report", "adopt"))
+    parser.add_argument("name", nargs="?", help="the notebook of `one`")
+    parser.add_argument("--seeds", help="seeds, e.g. \"42 7 123 2026\" (default: those of the "
+                        "last sweep for `report`, else these four)")
+    parser.add_argument("--seed", type=int, default=42, help="the seed of `one` or `adopt`")
     parser.add_argument("--profile", choices=sorted(PROFILES), default="full")
     parser.add_argument("--jobs", type=int, default=2, help="notebooks at once (default 2)")
     parser.add_argument("--notebooks", nargs="*", default=[],
                         help="numbers or names of the notebooks (default: all)")
+    parser.add_argument("--work", type=Path, help="the work folder of `one`")
     args = parser.parse_args(argv)
+    if args.command == "one":
+        status = run_one(args.name, args.seed, args.profile, args.work)
+        print("".join(f"  {describe(error)}\n" for error in status["errors"]), end="")
+        return 1 if status["errors"] else 0
+    if args.command == "adopt":
+        print(f"adopted seed {args.seed} ({args.profile}): "
+              f"{len(adopt(args.seed, args.profile))} notebooks and results/{args.profile}/")
+        return 0
     try:
-        seeds = parse_seeds(args.seeds)
+        seeds = parse_seeds(args.seeds) if args.seeds else None
         names = select_notebooks(args.notebooks)
     except ValueError as error:
         parser.error(str(error))
+    if args.command == "report":
+        print(f"wrote {write_report(args.profile, seeds).relative_to(ROOT)}")
+        return 0
+    seeds = seeds or list(DEFAULT_SEEDS)
     print(f"seed sweep: {len(names)} notebooks x seeds {seeds} ({args.profile}), "
           f"{args.jobs} at a time; work folders in {SWEEP_DIR.relative_to(ROOT)}/", flush=True)
-    seconds = run_sweep(seeds, args.profile, names, args.jobs,
-                        log=lambda text: print(text, flush=True))
-    path = write_report(args.profile, seeds)
-    statuses = load_statuses(args.profile, seeds)
-    failed = sorted(f"{n}@{s}" for (n, s), st in statuses.items() if st["errors"])
+    for seed in seeds:  # a notebook's earlier verdict must not survive a failed start
+        for name in names:
+            (seed_dir(args.profile, seed) / "status" / f"{name}.json").unlink(missing_ok=True)
+    start = time.perf_counter()
+    schedule.run_jobs(sweep_jobs(seeds, args.profile, names), args.jobs, keep_going=True,
+                      log=lambda text: print(text, flush=True),
+                      env={schedule.INTEROP_VAR: "1"} if args.jobs > 1
+                      and schedule.INTEROP_VAR not in os.environ else {})
+    seconds = time.perf_counter() - start
+    (SWEEP_DIR / args.profile).mkdir(parents=True, exist_ok=True)
+    (SWEEP_DIR / args.profile / "sweep.json").write_text(json.dumps({
+        "seeds": seeds, "profile": args.profile, "notebooks": names, "jobs": args.jobs,
+        "seconds": round(seconds), "finished": time.strftime("%Y-%m-%d %H:%M")}, indent=2) + "\n")
+    path, statuses = write_report(args.profile, seeds), load_statuses(args.profile, seeds)
+    failed = sorted(f"{n}@{s}" for (n, s), status in statuses.items() if status["errors"])
     print(f"seed sweep: {len(statuses) - len(failed)} of {len(statuses)} runs passed in "
           f"{seconds / 60:.1f} min; report in {path.relative_to(ROOT)}"
           + (f"; failed: {', '.join(failed)}" if failed else ""), flush=True)

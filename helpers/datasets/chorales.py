@@ -29,66 +29,52 @@ from __future__ import annotations
 import math
 import os
 import re
-import tempfile
 import time
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from numbers import Integral, Real
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
-from helpers.data import _non_negative_int, _positive_int
-from helpers.profile import PROFILE
+from helpers import checks
+from helpers.profile import PROFILE, Settings, for_profile
 
 VOICES = ("soprano", "alto", "tenor", "bass")
-STEPS_PER_QUARTER = 2
-"""Default time resolution: two steps per quarter note, i.e. one step per eighth note."""
-CACHE_ENV_VAR = "COURSE_CACHE"
-"""Environment variable naming the folder for cached data (see :func:`cache_dir`)."""
-CACHE_VERSION = 2
-"""Bumped whenever the conversion changes, so that old cache files are not reused."""
+STEPS_PER_QUARTER = 2  # the default time resolution: one step per eighth note
+CACHE_ENV_VAR = "COURSE_CACHE"  # names the folder for cached data (see cache_dir)
+CACHE_VERSION = 2  # bumped whenever the conversion changes: old cache files are not reused
 _EPS = 1e-9
 
 
-# --------------------------------------------------------------------------- settings
-
 @dataclass(frozen=True)
-class ChoraleSettings:
-    """Data sizes and training budget of the chorale exercise for one run profile."""
+class ChoraleSettings(Settings):
+    """Data sizes and training budget of the chorale exercise for one run profile.
+
+    ``n_chorales`` chorales are converted from the corpus (the first ones, in file-name
+    order; None: all). Training windows are ``window`` steps long (8 bars of 4/4 in
+    eighth notes), one every ``stride`` steps of a chorale. Training chorales are also
+    used transposed by 1 to ``transpositions`` semitones up and down (7 copies of each
+    for 3), so the model learns music, not keys. ``n_generate`` steps are generated
+    after a real chorale's opening.
+    """
 
     n_chorales: int | None
-    """Chorales converted from the corpus (the first ones, in file-name order); None: all."""
     epochs: int
     window: int = 64
-    """Time steps per training window (8 bars of 4/4 in eighth notes)."""
     stride: int = 16
-    """Steps between the starts of two training windows of the same chorale."""
     batch_size: int = 32
     learning_rate: float = 5e-3
     transpositions: int = 3
-    """Training chorales are also used transposed by 1 to this many semitones up and
-    down (7 copies of each for 3), so the model learns music, not keys."""
     steps_per_quarter: int = STEPS_PER_QUARTER
     n_generate: int = 64
-    """Time steps to generate after a real chorale's opening."""
 
     def __post_init__(self) -> None:
-        if self.n_chorales is not None:
-            _positive_int("n_chorales", self.n_chorales)
-            if self.n_chorales < 3:
-                raise ValueError(f"n_chorales must be at least 3 (one per split), got "
-                                 f"{self.n_chorales}")
-        for field in ("epochs", "window", "stride", "batch_size", "steps_per_quarter",
-                      "n_generate"):
-            _positive_int(field, getattr(self, field))
-        _non_negative_int("transpositions", self.transpositions)
-        if isinstance(self.learning_rate, bool) or not isinstance(self.learning_rate, Real) \
-                or not self.learning_rate > 0:
-            raise ValueError(f"learning_rate must be a positive number, got "
-                             f"{self.learning_rate!r}")
+        super().__post_init__()
+        if self.n_chorales is not None:  # at least one chorale per split
+            checks.integer("n_chorales", self.n_chorales, low=3)
+        checks.number("learning_rate", self.learning_rate, above=0)
 
 
 SETTINGS: dict[str, ChoraleSettings] = {
@@ -101,10 +87,7 @@ SETTINGS: dict[str, ChoraleSettings] = {
 
 def get_settings(profile: str | None = None) -> ChoraleSettings:
     """The exercise's settings for run profile ``profile`` (default: the active one)."""
-    name = PROFILE.name if profile is None else profile
-    if name not in SETTINGS:
-        raise ValueError(f"profile must be one of {sorted(SETTINGS)}, got {name!r}")
-    return SETTINGS[name]
+    return for_profile(SETTINGS, profile)
 
 
 # ------------------------------------------------------------------------- conversion
@@ -124,109 +107,80 @@ def _music21():
     return music21
 
 
-def _steps_per_quarter(value: object) -> int:
-    return _positive_int("steps_per_quarter", value)
-
-
-def _top_midi(element) -> int | None:
-    """MIDI number of a note, of a chord's highest note; None for anything else."""
-    if getattr(element, "isChord", False):
-        pitches = [p.midi for p in element.pitches]
-        return max(pitches) if pitches else None
-    pitch = getattr(element, "pitch", None)
-    return None if pitch is None else int(pitch.midi)
-
-
 def _grid_events(part, steps_per_quarter: int):
     """``(first, stop, midi)`` for each pitched note of ``part`` that takes time: the note
-    sounds at grid steps ``first <= k < stop`` (none when it falls between two)."""
-    if not hasattr(part, "flatten"):
-        raise TypeError(f"part must be a music21 stream, got {type(part).__name__}")
+    sounds at grid steps ``first <= k < stop`` (none when it falls between two). A chord
+    gives its highest note."""
     for element in part.flatten().notes:
         length = float(element.duration.quarterLength)
-        if element.duration.isGrace or length <= 0:
-            continue
-        midi = _top_midi(element)
-        if midi is None:  # unpitched
+        midi = max((p.midi for p in element.pitches), default=None)
+        if element.duration.isGrace or length <= 0 or midi is None:
             continue
         start = float(element.offset)
         yield (math.ceil(start * steps_per_quarter - _EPS),
-               math.ceil((start + length) * steps_per_quarter - _EPS), midi)
+               math.ceil((start + length) * steps_per_quarter - _EPS), int(midi))
 
 
-def part_to_notes(part, n_steps: int, steps_per_quarter: int = STEPS_PER_QUARTER
-                  ) -> np.ndarray:
-    """Sample one ``music21`` part on the grid: an int array ``[n_steps]``, 0 where silent.
-
-    Step ``k`` holds the note sounding at time ``k / steps_per_quarter`` (in quarter notes
-    from the start of the score): a note that starts at offset ``o`` and lasts ``d``
-    fills the steps whose time falls in ``[o, o + d)``. So a tied note, written as two
-    notes of the same pitch, fills its steps like one long note; a rest leaves zeros;
-    grace notes (no duration) and notes shorter than a step that fall between two grid
-    points are skipped (see :func:`grid_losses`); a chord, or two voices written on one
-    staff, gives the highest sounding note.
-    """
-    n_steps = _non_negative_int("n_steps", n_steps)
-    spq = _steps_per_quarter(steps_per_quarter)
+def _part_notes(part, n_steps: int, steps_per_quarter: int) -> np.ndarray:
+    """One part on the grid (see :func:`score_to_notes`): int16 ``[n_steps]``, 0 = silent."""
     row = np.zeros(n_steps, dtype=np.int16)
-    for first, stop, midi in _grid_events(part, spq):
-        stop = min(stop, n_steps)
-        if first < stop:
-            np.maximum(row[first:stop], midi, out=row[first:stop])
+    for first, stop, midi in _grid_events(part, steps_per_quarter):
+        np.maximum(row[first:stop], midi, out=row[first:stop])
     return row
+
+
+def _parts(score):
+    parts = getattr(score, "parts", None)
+    if parts is None:
+        raise TypeError(f"score must be a music21 Score, got {type(score).__name__}")
+    return parts
 
 
 def grid_losses(score, steps_per_quarter: int = STEPS_PER_QUARTER) -> tuple[int, int]:
     """``(notes, dropped)``: the score's timed notes, and how many fall between two grid
     points (notes shorter than a step, off the grid), which the conversion loses."""
-    spq = _steps_per_quarter(steps_per_quarter)
-    parts = getattr(score, "parts", None)
-    if parts is None:
-        raise TypeError(f"score must be a music21 Score, got {type(score).__name__}")
-    events = [event for part in parts for event in _grid_events(part, spq)]
+    spq = checks.integer("steps_per_quarter", steps_per_quarter)
+    events = [event for part in _parts(score) for event in _grid_events(part, spq)]
     return len(events), sum(first >= stop for first, stop, _ in events)
 
 
-def score_to_notes(score, steps_per_quarter: int = STEPS_PER_QUARTER, *,
-                   trim: bool = True) -> np.ndarray:
+def score_to_notes(score, steps_per_quarter: int = STEPS_PER_QUARTER, *, trim: bool = True):
     """Convert a four-part ``music21`` score to an int array ``[steps, 4]`` of MIDI numbers.
 
     Columns follow the score's parts (soprano, alto, tenor, bass in the Bach corpus);
-    0 is silence. The grid has ``steps_per_quarter`` steps per quarter note, starting at
-    the score's first beat (a pickup's first note is step 0). With ``trim`` (the
-    default), steps where all four voices are silent are dropped at both ends. Raises
-    ``ValueError`` unless the score has exactly 4 parts. See :func:`part_to_notes`.
+    0 is silence. Step ``k`` holds the note sounding at time ``k / steps_per_quarter``
+    (in quarter notes from the score's first beat, so a pickup's first note is step 0):
+    a note that starts at offset ``o`` and lasts ``d`` fills the steps whose time falls
+    in ``[o, o + d)``. So a tied note fills its steps like one long note; a rest leaves
+    zeros; grace notes and notes shorter than a step that fall between two grid points
+    are skipped (see :func:`grid_losses`); a chord, or two voices on one staff, gives the
+    highest sounding note. With ``trim`` (the default), steps where all four voices are
+    silent are dropped at both ends. Raises ``ValueError`` unless the score has 4 parts.
     """
-    spq = _steps_per_quarter(steps_per_quarter)
-    parts = getattr(score, "parts", None)
-    if parts is None:
-        raise TypeError(f"score must be a music21 Score, got {type(score).__name__}")
+    spq = checks.integer("steps_per_quarter", steps_per_quarter)
+    parts = _parts(score)
     if len(parts) != 4:
-        raise ValueError(f"score must have exactly 4 parts (soprano, alto, tenor, bass), "
-                         f"got {len(parts)}")
+        raise ValueError(f"score must have exactly 4 parts (SATB), got {len(parts)}")
     n_steps = math.ceil(float(score.highestTime) * spq - _EPS)
-    notes = np.stack([part_to_notes(part, n_steps, spq) for part in parts], axis=1)
-    if trim and len(notes):
-        sounding = np.flatnonzero(notes.any(axis=1))
-        notes = notes[sounding[0]:sounding[-1] + 1] if len(sounding) else notes[:0]
-    return notes.astype(np.int16)
+    notes = np.stack([_part_notes(part, n_steps, spq) for part in parts], axis=1)
+    return np.trim_zeros(notes, axis=0) if trim else notes
+
+
+def _parse(path):
+    """Parse a score file itself (no pickled copy), hiding music21's MusicXML warnings."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _music21().converter.parse(path, forceSource=True, storePickle=False)
 
 
 def parse(name: str):
-    """Parse one chorale of music21's Bach corpus by file name (``"bwv269"``), quietly.
-
-    Reads the file itself each time (no pickled copy is written) and hides music21's
-    warnings about details of the MusicXML.
-    """
-    converter = _music21().converter
+    """Parse one chorale of music21's Bach corpus by file name (``"bwv269"``), quietly."""
     if not isinstance(name, str) or not name:
         raise TypeError(f"name must be a chorale's file name like 'bwv269', got {name!r}")
     matches = [p for p in corpus_paths() if p.stem == name]
     if not matches:
         raise ValueError(f"no chorale named {name!r} in music21's Bach corpus")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return converter.parse(matches[0], forceSource=True, storePickle=False)
+    return _parse(matches[0])
 
 
 def corpus_paths() -> list[Path]:
@@ -235,23 +189,14 @@ def corpus_paths() -> list[Path]:
     MusicXML files only (the few Humdrum copies duplicate them); variants of one chorale
     (``bwv248.23-2``, ``bwv248.23-s``) count once, the first in name order.
     """
-    _music21()
-    from music21 import corpus
-
-    paths = sorted((p for p in corpus.getComposer("bach") if p.suffix in (".mxl", ".xml")),
-                   key=lambda p: p.name)
-    kept, seen = [], set()
-    for path in paths:
-        key = re.split(r"[-_]", path.stem)[0]
-        if key not in seen:
-            seen.add(key)
-            kept.append(path)
-    return kept
+    first: dict[str, Path] = {}
+    for path in sorted(_music21().corpus.getComposer("bach"), key=lambda p: p.name):
+        if path.suffix in (".mxl", ".xml"):
+            first.setdefault(re.split(r"[-_]", path.stem)[0], path)
+    return list(first.values())
 
 
-def convert_corpus(n_chorales: int | None = None,
-                   steps_per_quarter: int = STEPS_PER_QUARTER
-                   ) -> tuple[list[np.ndarray], list[str], np.ndarray]:
+def convert_corpus(n_chorales: int | None = None, steps_per_quarter: int = STEPS_PER_QUARTER):
     """Parse music21's Bach chorales and convert the four-part ones (:func:`score_to_notes`).
 
     Returns ``(chorales, names, losses)`` for the first ``n_chorales`` four-part chorales
@@ -259,24 +204,17 @@ def convert_corpus(n_chorales: int | None = None,
     :func:`grid_losses`. Scores with another number of parts are skipped. Takes a few
     tenths of a second per score: use :func:`load`, which caches.
     """
-    converter = _music21().converter
-    if n_chorales is not None:
-        _positive_int("n_chorales", n_chorales)
-    spq = _steps_per_quarter(steps_per_quarter)
     chorales, names, losses = [], [], []
     for path in corpus_paths():
         if n_chorales is not None and len(chorales) >= n_chorales:
             break
-        with warnings.catch_warnings():  # music21 warns about odd MusicXML details
-            warnings.simplefilter("ignore")
-            score = converter.parse(path, forceSource=True, storePickle=False)
-        if len(getattr(score, "parts", ())) != 4:
-            continue
-        notes = score_to_notes(score, spq)
+        score = _parse(path)
+        parts = len(getattr(score, "parts", ()))
+        notes = score_to_notes(score, steps_per_quarter) if parts == 4 else ()
         if len(notes):
             chorales.append(notes)
             names.append(path.stem)
-            losses.append(grid_losses(score, spq))
+            losses.append(grid_losses(score, steps_per_quarter))
     return chorales, names, np.array(losses, dtype=np.int64).reshape(-1, 2)
 
 
@@ -286,22 +224,19 @@ def cache_dir() -> Path:
     """Where converted data is cached: ``$COURSE_CACHE``, else ``$XDG_CACHE_HOME/rnn-course``,
     else ``~/.cache/rnn-course``. Outside the repository, so git never sees it."""
     explicit = os.environ.get(CACHE_ENV_VAR, "").strip()
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
     if explicit:
         return Path(explicit).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
-    return base / "rnn-course"
+    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "rnn-course"
 
 
 def cache_name(n_chorales: int | None, steps_per_quarter: int = STEPS_PER_QUARTER) -> str:
     """File name of the cache for a chorale count and resolution."""
-    count = "all" if n_chorales is None else str(_positive_int("n_chorales", n_chorales))
-    return (f"bach_chorales_v{CACHE_VERSION}_q{_steps_per_quarter(steps_per_quarter)}_"
-            f"{count}.npz")
+    count = "all" if n_chorales is None else checks.integer("n_chorales", n_chorales)
+    return f"bach_chorales_v{CACHE_VERSION}_q{steps_per_quarter}_{count}.npz"
 
 
-def save_chorales(path: Path | str, chorales: Sequence[np.ndarray], names: Sequence[str],
-                  steps_per_quarter: int = STEPS_PER_QUARTER, losses=None) -> Path:
+def save_chorales(path, chorales, names, steps_per_quarter=STEPS_PER_QUARTER, losses=None) -> Path:
     """Write chorales (each ``[steps, 4]``), their names and their :func:`grid_losses`
     (``[n, 2]``; zeros when None) to a compressed ``.npz``.
 
@@ -309,30 +244,22 @@ def save_chorales(path: Path | str, chorales: Sequence[np.ndarray], names: Seque
     never leaves a half-written cache behind.
     """
     path = Path(path)
-    chorales = [_chorale_array(f"chorales[{i}]", c) for i, c in enumerate(chorales)]
-    names = [str(name) for name in names]
-    if len(names) != len(chorales):
-        raise ValueError(f"names must have one entry per chorale: {len(names)} names for "
-                         f"{len(chorales)} chorales")
+    chorales = [_notes(f"chorales[{i}]", c) for i, c in enumerate(chorales)]
+    _same_length(names, chorales)
     if any(c.size and (c.min() < 0 or c.max() > 127) for c in chorales):
         raise ValueError("chorales must hold MIDI numbers in [0, 127]")
-    losses = (np.zeros((len(chorales), 2)) if losses is None else np.asarray(losses))
-    if losses.shape != (len(chorales), 2):
-        raise ValueError(f"losses must have shape ({len(chorales)}, 2), got {losses.shape}")
-    lengths = np.array([len(c) for c in chorales], dtype=np.int64)
-    notes = (np.concatenate(chorales) if chorales else np.zeros((0, 4))).astype(np.uint8)
+    losses = np.zeros((len(chorales), 2)) if losses is None else np.asarray(losses)
+    notes = np.concatenate(chorales) if chorales else np.zeros((0, 4))
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".npz", dir=path.parent)
-    os.close(fd)
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.npz")
     try:
-        np.savez_compressed(tmp, notes=notes, lengths=lengths, names=np.array(names),
+        np.savez_compressed(tmp, notes=notes.astype(np.uint8), names=np.array(names, dtype=str),
+                            lengths=np.array([len(c) for c in chorales], dtype=np.int64),
                             losses=losses.astype(np.int64),
                             steps_per_quarter=steps_per_quarter, version=CACHE_VERSION)
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a cache need not be
         os.replace(tmp, path)
     finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+        tmp.unlink(missing_ok=True)
     return path
 
 
@@ -341,46 +268,46 @@ def load_chorales(path: Path | str) -> tuple[list[np.ndarray], list[str], np.nda
     with np.load(Path(path), allow_pickle=False) as data:
         if int(data["version"]) != CACHE_VERSION:
             raise ValueError(f"{path} was written by another version of the conversion")
-        notes = data["notes"].astype(np.int16)
         bounds = np.cumsum(data["lengths"])[:-1]
-        names = [str(name) for name in data["names"]]
-        losses = data["losses"]
-    return list(np.split(notes, bounds)), names, losses
+        chorales = np.split(data["notes"].astype(np.int16), bounds)
+        return chorales, [str(name) for name in data["names"]], data["losses"]
+
+
+def _same_length(names, chorales) -> None:
+    if len(names) != len(chorales):
+        raise ValueError(f"names must have one entry per chorale, got {len(names)} names for "
+                         f"{len(chorales)} chorales")
 
 
 class ChoraleSplits(NamedTuple):
-    """Chorales split by chorale; each entry is a list of ``[steps, 4]`` MIDI arrays."""
+    """Chorales split by chorale; each entry is a list of ``[steps, 4]`` MIDI arrays.
+
+    ``names`` holds the chorales' names (``bwv269``...) per split: ``names["test"][i]``;
+    ``n_notes`` counts the timed notes of all the converted scores, ``n_dropped`` those
+    that fell between two grid points and were lost (see :func:`grid_losses`).
+    """
 
     train: list[np.ndarray]
     valid: list[np.ndarray]
     test: list[np.ndarray]
     names: dict[str, list[str]]
-    """The chorales' names (``bwv269``...) per split: ``names["test"][i]``."""
     n_notes: int = 0
-    """Timed notes in all the converted scores (see :func:`grid_losses`)."""
     n_dropped: int = 0
-    """How many of them fell between two grid points and were lost."""
 
 
-def split(chorales: Sequence[np.ndarray], names: Sequence[str] | None = None, *,
-          valid: float = 0.1, test: float = 0.1, seed: int | None = None) -> ChoraleSplits:
+def split(chorales: Sequence[np.ndarray], names: Sequence[str], *, valid: float = 0.1,
+          test: float = 0.1, seed: int | None = None) -> ChoraleSplits:
     """Split whole chorales into train / valid / test, the same way for the same inputs.
 
     The chorales are shuffled with ``seed`` (default: the run's seed,
     :attr:`helpers.profile.Profile.seed`) and the valid and test sets each get
     ``ceil(fraction * n)`` chorales (at least one), so no chorale straddles two sets.
     """
-    chorales = list(chorales)
-    names = [f"chorale_{i}" for i in range(len(chorales))] if names is None else list(names)
-    if len(names) != len(chorales):
-        raise ValueError(f"names must have one entry per chorale: {len(names)} names for "
-                         f"{len(chorales)} chorales")
-    for arg, fraction in (("valid", valid), ("test", test)):
-        if isinstance(fraction, bool) or not isinstance(fraction, Real) \
-                or not 0 < fraction < 0.5:
-            raise ValueError(f"{arg} must be a fraction in (0, 0.5), got {fraction!r}")
-    seed = PROFILE.seed if seed is None else _non_negative_int("seed", seed)
     n = len(chorales)
+    _same_length(names, chorales)
+    valid = checks.number("valid", valid, above=0, below=0.5)
+    test = checks.number("test", test, above=0, below=0.5)
+    seed = PROFILE.seed if seed is None else checks.integer("seed", seed, low=0)
     n_valid, n_test = max(1, math.ceil(valid * n)), max(1, math.ceil(test * n))
     if n_valid + n_test >= n:
         raise ValueError(f"need more than {n_valid + n_test} chorales to split, got {n}")
@@ -391,8 +318,7 @@ def split(chorales: Sequence[np.ndarray], names: Sequence[str] | None = None, *,
                          names={key: [names[i] for i in idx] for key, idx in parts.items()})
 
 
-def load(settings: ChoraleSettings | None = None, *, cache: Path | str | None = None,
-         verbose: bool = True) -> ChoraleSplits:
+def load(settings: ChoraleSettings | None = None, *, cache=None, verbose=True) -> ChoraleSplits:
     """The chorales of ``settings`` (default: the active profile's), split by chorale.
 
     Converted from music21's corpus the first time (minutes for all of them, seconds for
@@ -402,32 +328,37 @@ def load(settings: ChoraleSettings | None = None, *, cache: Path | str | None = 
     settings = get_settings() if settings is None else settings
     if not isinstance(settings, ChoraleSettings):
         raise TypeError(f"settings must be ChoraleSettings, got {type(settings).__name__}")
-    folder = cache_dir() if cache is None else Path(cache)
-    path = folder / cache_name(settings.n_chorales, settings.steps_per_quarter)
+    spq = settings.steps_per_quarter
+    path = (cache_dir() if cache is None else Path(cache)) / cache_name(settings.n_chorales, spq)
     if path.exists():
         chorales, names, losses = load_chorales(path)
     else:
         start = time.perf_counter()
-        chorales, names, losses = convert_corpus(settings.n_chorales,
-                                                 settings.steps_per_quarter)
-        save_chorales(path, chorales, names, settings.steps_per_quarter, losses)
+        chorales, names, losses = convert_corpus(settings.n_chorales, spq)
+        save_chorales(path, chorales, names, spq, losses)
         if verbose:
             print(f"converted {len(chorales)} chorales from music21's corpus in "
                   f"{time.perf_counter() - start:.0f} s (cached as {path.name})")
     n_notes, n_dropped = (int(n) for n in np.asarray(losses).sum(axis=0))
-    return split(chorales, names, seed=PROFILE.seed)._replace(n_notes=n_notes,
-                                                               n_dropped=n_dropped)
+    return split(chorales, names)._replace(n_notes=n_notes, n_dropped=n_dropped)
 
 
 # ----------------------------------------------------------------- tokens and windows
 
-def _chorale_array(name: str, notes: object, voices: int | None = 4) -> np.ndarray:
-    if not isinstance(notes, np.ndarray):
-        raise TypeError(f"{name} must be a NumPy array, got {type(notes).__name__}")
-    if not np.issubdtype(notes.dtype, np.integer):
-        raise TypeError(f"{name} must hold integers, got dtype {notes.dtype}")
-    if voices is not None and (notes.ndim != 2 or notes.shape[1] != voices):
-        raise ValueError(f"{name} must have shape [steps, {voices}], got {notes.shape}")
+def _ints(name: str, values) -> np.ndarray:
+    values = np.asarray(values)
+    if not np.issubdtype(values.dtype, np.integer):
+        raise TypeError(f"{name} must hold integers, got dtype {values.dtype}")
+    return values
+
+
+def _notes(name: str, notes, voices: int | None = 4, min_steps: int = 0) -> np.ndarray:
+    """``notes`` as an int array ``[steps >= min_steps, voices]`` (any voices for None)."""
+    notes = _ints(name, notes)
+    if notes.ndim != 2 or len(notes) < min_steps or voices not in (None, notes.shape[1]):
+        raise ValueError(f"{name} must have shape [steps, {voices or 'voices'}]"
+                         f"{f' with steps >= {min_steps}' if min_steps else ''}, "
+                         f"got {notes.shape}")
     return notes
 
 
@@ -442,24 +373,16 @@ class NoteMap:
     high: int
 
     def __post_init__(self) -> None:
-        for arg in ("low", "high"):
-            value = getattr(self, arg)
-            if isinstance(value, bool) or not isinstance(value, Integral):
-                raise TypeError(f"{arg} must be an int, got {type(value).__name__}")
-        if not 1 <= self.low <= self.high <= 127:
-            raise ValueError(f"need 1 <= low <= high <= 127, got low={self.low}, "
-                             f"high={self.high}")
+        checks.integer("low", self.low, 1, checks.integer("high", self.high, 1, 127))
 
     @classmethod
     def fit(cls, chorales: Sequence[np.ndarray]) -> NoteMap:
         """The range of the notes (not the silences) of ``chorales``."""
-        if isinstance(chorales, np.ndarray):
-            chorales = [chorales]
-        sounding = [np.asarray(c)[np.asarray(c) > 0] for c in chorales]
-        sounding = np.concatenate(sounding) if sounding else np.zeros(0)
-        if not sounding.size:
+        chorales = [chorales] if isinstance(chorales, np.ndarray) else chorales
+        notes = np.concatenate([np.ravel(c) for c in chorales] or [np.zeros(0)])
+        if not (notes > 0).any():
             raise ValueError("chorales must contain at least one note")
-        return cls(int(sounding.min()), int(sounding.max()))
+        return cls(int(notes[notes > 0].min()), int(notes.max()))
 
     @property
     def n_tokens(self) -> int:
@@ -468,18 +391,16 @@ class NoteMap:
 
     def encode(self, notes) -> np.ndarray:
         """MIDI numbers (0 = silence) -> tokens; ``ValueError`` for notes out of range."""
-        notes = np.asarray(notes)
-        _chorale_array("notes", notes, voices=None)
+        notes = _ints("notes", notes)
         outside = (notes != 0) & ((notes < self.low) | (notes > self.high))
         if outside.any():
-            raise ValueError(f"notes must be 0 or MIDI numbers in [{self.low}, "
-                             f"{self.high}], got {np.unique(notes[outside])[:5]}")
+            raise ValueError(f"notes must be 0 or MIDI numbers in [{self.low}, {self.high}], got "
+                             f"{np.unique(notes[outside])[:5]}")
         return np.where(notes == 0, 0, notes - self.low + 1).astype(np.int32)
 
     def decode(self, tokens) -> np.ndarray:
         """Tokens -> MIDI numbers (0 = silence); ``ValueError`` for unknown tokens."""
-        tokens = np.asarray(tokens)
-        _chorale_array("tokens", tokens, voices=None)
+        tokens = _ints("tokens", tokens)
         if tokens.size and (tokens.min() < 0 or tokens.max() >= self.n_tokens):
             raise ValueError(f"tokens must lie in [0, {self.n_tokens - 1}], got "
                              f"{tokens.min()}..{tokens.max()}")
@@ -491,19 +412,16 @@ def transpose(notes, semitones: int) -> np.ndarray:
 
     Silences stay 0. Raises ``ValueError`` if a note would leave the MIDI range 1..127.
     """
-    notes = np.asarray(notes)
-    _chorale_array("notes", notes, voices=None)
-    if isinstance(semitones, bool) or not isinstance(semitones, Integral):
-        raise TypeError(f"semitones must be an int, got {type(semitones).__name__}")
-    shifted = np.where(notes > 0, notes + int(semitones), 0)
+    notes = _ints("notes", notes)
+    semitones = checks.integer("semitones", semitones, low=None)
+    shifted = np.where(notes > 0, notes + semitones, 0)
     if np.any((notes > 0) & ((shifted < 1) | (shifted > 127))):
         raise ValueError(f"transposing by {semitones} semitones leaves the MIDI range")
     return shifted.astype(notes.dtype)
 
 
-def windows(chorales: Sequence[np.ndarray], length: int, stride: int
-            ) -> tuple[np.ndarray, np.ndarray]:
-    """Training windows for next-step prediction: ``(X, Y)``, each ``[n, length, 4]``.
+def windows(chorales: Sequence[np.ndarray], length: int, stride: int):
+    """Training windows for next-step prediction: ``(X, Y)``, each int32 ``[n, length, 4]``.
 
     Every window covers ``length + 1`` consecutive steps of one chorale, starting every
     ``stride`` steps (and once more at the end, so the close of every chorale is seen);
@@ -511,21 +429,20 @@ def windows(chorales: Sequence[np.ndarray], length: int, stride: int
     ``Y[:, t]`` is the step that follows ``X[:, t]``. Chorales shorter than
     ``length + 1`` steps give no window.
     """
-    length = _positive_int("length", length)
-    stride = _positive_int("stride", stride)
+    length = checks.integer("length", length)
+    stride = checks.integer("stride", stride)
     if isinstance(chorales, np.ndarray):
         raise TypeError("chorales must be a sequence of [steps, 4] arrays, not one array")
     cuts = []
     for i, chorale in enumerate(chorales):
-        chorale = _chorale_array(f"chorales[{i}]", chorale)
-        last = len(chorale) - length - 1
-        if last < 0:
-            continue
-        starts = sorted(set(range(0, last + 1, stride)) | {last})
-        cuts.extend(chorale[s:s + length + 1] for s in starts)
+        chorale = _notes(f"chorales[{i}]", chorale)
+        last = len(chorale) - length - 1  # start of the last window
+        if last >= 0:
+            views = np.lib.stride_tricks.sliding_window_view(chorale, (length + 1, 4))[:, 0]
+            cuts.append(views[np.unique(np.r_[0:last + 1:stride, last])])
     if not cuts:
         raise ValueError(f"no chorale has the {length + 1} steps a window needs")
-    batch = np.stack(cuts).astype(np.int32)
+    batch = np.concatenate(cuts).astype(np.int32)
     return batch[:, :-1], batch[:, 1:]
 
 
@@ -535,16 +452,13 @@ def pad(chorales: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     Shorter chorales are padded with silence at the end; ``mask`` is True on real steps.
     A causal model's outputs on the real steps do not depend on padding after them.
     """
+    from keras.utils import pad_sequences
+
     if isinstance(chorales, np.ndarray) or not len(chorales):
         raise ValueError("chorales must be a non-empty sequence of [steps, 4] arrays")
-    chorales = [_chorale_array(f"chorales[{i}]", c) for i, c in enumerate(chorales)]
-    longest = max(len(c) for c in chorales)
-    notes = np.zeros((len(chorales), longest, 4), dtype=np.int32)
-    mask = np.zeros((len(chorales), longest), dtype=bool)
-    for i, chorale in enumerate(chorales):
-        notes[i, :len(chorale)] = chorale
-        mask[i, :len(chorale)] = True
-    return notes, mask
+    chorales = [_notes(f"chorales[{i}]", c) for i, c in enumerate(chorales)]
+    notes = pad_sequences(chorales, dtype="int32", padding="post")
+    return notes, np.arange(notes.shape[1]) < np.array([[len(c)] for c in chorales])
 
 
 def masked_accuracy(predicted, target, mask=None) -> float:
@@ -554,42 +468,17 @@ def masked_accuracy(predicted, target, mask=None) -> float:
     (all True when None). Every voice of every counted step counts once.
     """
     predicted, target = np.asarray(predicted), np.asarray(target)
-    if predicted.shape != target.shape:
-        raise ValueError(f"predicted and target must have the same shape, got "
-                         f"{predicted.shape} and {target.shape}")
-    hits = predicted == target
-    if mask is None:
-        return float(hits.mean())
-    mask = np.asarray(mask, dtype=bool)
-    if mask.shape != target.shape[:mask.ndim] or mask.ndim not in (target.ndim,
-                                                                   target.ndim - 1):
-        raise ValueError(f"mask must have shape {target.shape[:-1]} or {target.shape}, "
-                         f"got {mask.shape}")
-    if mask.ndim == target.ndim - 1:
-        mask = np.broadcast_to(mask[..., np.newaxis], target.shape)
+    mask = np.ones(target.shape, bool) if mask is None else np.asarray(mask, dtype=bool)
+    if predicted.shape != target.shape or mask.shape not in (target.shape, target.shape[:-1]):
+        raise ValueError(f"predicted and target must have the same shape, and mask must have "
+                         f"shape {target.shape[:-1]} or {target.shape}; got {predicted.shape}, "
+                         f"{target.shape} and {mask.shape}")
     if not mask.any():
         raise ValueError("mask selects no step")
-    return float(hits[mask].mean())
+    return float((predicted == target)[mask].mean())  # [steps] masks: every voice counts
 
 
 # ------------------------------------------------------------------------- sampling
-
-def _probabilities(probs) -> np.ndarray:
-    probs = np.asarray(probs, dtype=np.float64)
-    if probs.ndim < 1 or probs.shape[-1] < 1:
-        raise ValueError(f"probs must have a last axis of classes, got shape {probs.shape}")
-    if not np.all(np.isfinite(probs)) or np.any(probs < 0):
-        raise ValueError("probs must hold finite probabilities >= 0")
-    return probs
-
-
-def _temperature(temperature: object) -> float:
-    if isinstance(temperature, bool) or not isinstance(temperature, Real):
-        raise TypeError(f"temperature must be a number, got {type(temperature).__name__}")
-    if not np.isfinite(temperature) or temperature < 0:
-        raise ValueError(f"temperature must be a finite number >= 0, got {temperature}")
-    return float(temperature)
-
 
 def reweight(probs, temperature: float) -> np.ndarray:
     """Sharpen (``temperature < 1``) or flatten (``> 1``) distributions over the last axis.
@@ -598,21 +487,19 @@ def reweight(probs, temperature: float) -> np.ndarray:
     temperature 1 the distribution is unchanged, at 0 all the mass goes to the most
     likely class (the first one on ties).
     """
-    probs = _probabilities(probs)
-    temperature = _temperature(temperature)
-    if temperature == 0:
-        out = np.zeros_like(probs)
-        np.put_along_axis(out, probs.argmax(axis=-1)[..., np.newaxis], 1.0, axis=-1)
-        return out
+    from scipy.special import softmax
+
+    probs = checks.array("probs", probs).astype(np.float64)
+    if probs.ndim < 1 or probs.shape[-1] < 1 or (probs < 0).any():
+        raise ValueError(f"probs must hold probabilities >= 0 along a last axis of classes, "
+                         f"got shape {probs.shape}")
+    if checks.number("temperature", temperature, low=0) == 0:
+        return np.eye(probs.shape[-1])[probs.argmax(axis=-1)]
     with np.errstate(divide="ignore"):
-        logits = np.log(probs) / temperature
-    logits -= logits.max(axis=-1, keepdims=True)
-    weights = np.exp(logits)
-    return weights / weights.sum(axis=-1, keepdims=True)
+        return softmax(np.log(probs) / temperature, axis=-1)
 
 
-def sample(probs, temperature: float = 1.0, rng: np.random.Generator | int | None = None
-           ) -> np.ndarray:
+def sample(probs, temperature: float = 1.0, rng: np.random.Generator | int | None = None):
     """Draw one class per distribution of ``probs`` (shape ``[..., classes]``) after
     :func:`reweight`; an int array of shape ``probs.shape[:-1]``.
 
@@ -627,8 +514,7 @@ def sample(probs, temperature: float = 1.0, rng: np.random.Generator | int | Non
     return picked.reshape(weights.shape[:-1]).astype(np.int32)
 
 
-def generate(model, opening, n_new: int, temperature: float,
-             seed: np.random.Generator | int | None = None) -> np.ndarray:
+def generate(model, opening, n_new: int, temperature: float, seed=None) -> np.ndarray:
     """Extend ``opening`` (tokens ``[steps, voices]``) by ``n_new`` steps drawn from ``model``.
 
     ``model`` (a Keras model) maps tokens ``[1, steps, voices]`` to next-step
@@ -638,16 +524,13 @@ def generate(model, opening, n_new: int, temperature: float,
     output at step ``t - 1``, at ``temperature``; ``seed`` as in :func:`sample`. Returns
     the tokens ``[len(opening) + n_new, voices]`` (int32), the opening first.
     """
-    if not callable(getattr(model, "predict_on_batch", None)):
-        raise TypeError(f"model must be a Keras model, got {type(model).__name__}")
-    opening = np.asarray(opening)
-    if opening.ndim != 2 or len(opening) < 1 or not np.issubdtype(opening.dtype, np.integer):
-        raise ValueError(f"opening must be an integer array [steps >= 1, voices], got "
-                         f"shape {opening.shape} and dtype {opening.dtype}")
-    n_new = _non_negative_int("n_new", n_new)
-    _temperature(temperature)
     from helpers.training import quiet_retracing  # TensorFlow only when generating
 
+    if not callable(getattr(model, "predict_on_batch", None)):
+        raise TypeError(f"model must be a Keras model, got {type(model).__name__}")
+    opening = _notes("opening", opening, voices=None, min_steps=1)
+    n_new = checks.integer("n_new", n_new, low=0)
+    checks.number("temperature", temperature, low=0)
     rng = np.random.default_rng(seed)
     song = np.zeros((1, len(opening) + n_new, opening.shape[1]), dtype=np.int32)
     song[0, :len(opening)] = opening
@@ -658,21 +541,13 @@ def generate(model, opening, n_new: int, temperature: float,
     return song[0]
 
 
-def _notes_2d(name: str, notes) -> np.ndarray:
-    notes = np.asarray(notes)
-    if notes.ndim != 2 or notes.shape[0] < 2 or not np.issubdtype(notes.dtype, np.integer):
-        raise ValueError(f"{name} must be an integer array [steps >= 2, voices], got "
-                         f"shape {notes.shape} and dtype {notes.dtype}")
-    return notes
-
-
 def change_rate(notes) -> float:
     """Share of (voice, step) pairs whose note differs from the voice's previous step.
 
     ``notes`` is ``[steps, voices]`` of MIDI numbers (0 = silence): how much the music
     moves. Bach's test chorales score about 0.45 at eighth notes.
     """
-    notes = _notes_2d("notes", notes)
+    notes = _notes("notes", notes, voices=None, min_steps=2)
     return float(np.mean(notes[1:] != notes[:-1]))
 
 
@@ -683,8 +558,8 @@ def in_scale(notes, reference) -> float:
     its pitch classes (note number mod 12, whatever the octave) stand for its scale.
     Silence (0) is ignored on both sides; NaN when ``notes`` is all silence.
     """
-    notes = _notes_2d("notes", notes)
-    reference = _notes_2d("reference", reference)
+    notes = _notes("notes", notes, voices=None, min_steps=2)
+    reference = _notes("reference", reference, voices=None, min_steps=2)
     scale = np.unique(reference[reference > 0] % 12)
     if not len(scale):
         raise ValueError("reference must contain at least one note")
@@ -696,21 +571,15 @@ def in_scale(notes, reference) -> float:
 
 def _runs(voice: np.ndarray) -> list[tuple[int, int, int]]:
     """``(start, length, note)`` for each run of one repeated non-zero note."""
-    runs = []
     change = np.flatnonzero(np.diff(voice)) + 1
-    for start, stop in zip(np.r_[0, change], np.r_[change, len(voice)]):
-        if voice[start]:
-            runs.append((int(start), int(stop - start), int(voice[start])))
-    return runs
+    return [(int(start), int(stop - start), int(voice[start]))
+            for start, stop in zip(np.r_[0, change], np.r_[change, len(voice)]) if voice[start]]
 
 
 def note_name(midi: int) -> str:
-    """``60 -> 'C4'`` (scientific pitch notation, sharps); 0 -> ``'-'``."""
-    midi = _non_negative_int("midi", midi)
-    if midi == 0:
-        return "-"
-    names = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
-    return f"{names[midi % 12]}{midi // 12 - 1}"
+    """``60 -> 'C4'``, ``61 -> 'C#4'``, ``70 -> 'B-4'`` (music21's spelling); 0 -> ``'-'``."""
+    midi = checks.integer("midi", midi, low=0, high=127)
+    return _music21().pitch.Pitch(midi=midi).nameWithOctave if midi else "-"
 
 
 def plot_piano_roll(notes, *, ax=None, title: str | None = None, start: int | None = None,
@@ -725,8 +594,8 @@ def plot_piano_roll(notes, *, ax=None, title: str | None = None, start: int | No
 
     from helpers.plots import FLOOR_COLOR, PALETTE
 
-    notes = _chorale_array("notes", np.asarray(notes))
-    spq = _steps_per_quarter(steps_per_quarter)
+    notes = _notes("notes", notes)
+    spq = checks.integer("steps_per_quarter", steps_per_quarter)
     if ax is None:
         _, ax = plt.subplots(figsize=(9, 3.2))
     for v, name in enumerate(VOICES):
@@ -737,18 +606,15 @@ def plot_piano_roll(notes, *, ax=None, title: str | None = None, start: int | No
     if sounding.size:
         low, high = int(sounding.min()), int(sounding.max())
         ax.set_ylim(low - 2, high + 2)
-        ax.set_yticks([m for m in range(low - 2, high + 3) if m % 12 == 0],
-                      [note_name(m) for m in range(low - 2, high + 3) if m % 12 == 0])
-    ax.set_xlim(0, len(notes) / spq)
+        octaves = [m for m in range(low - 2, high + 3) if m % 12 == 0]
+        ax.set_yticks(octaves, [note_name(m) for m in octaves])
+    ax.set(xlim=(0, len(notes) / spq), xlabel="time (quarter notes)", ylabel="pitch")
     if start is not None:
-        ax.axvline(_non_negative_int("start", start) / spq, color=FLOOR_COLOR, lw=1, ls=":")
-    ax.set_xlabel("time (quarter notes)")
-    ax.set_ylabel("pitch")
+        ax.axvline(checks.integer("start", start, low=0) / spq, color=FLOOR_COLOR, lw=1, ls=":")
     if title:
         ax.set_title(title, loc="left")
     if legend:  # right of the axes: notes reach the top of the plot, the title the left
-        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8,
-                  borderaxespad=0.2)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, borderaxespad=0.2)
     return ax
 
 
@@ -763,21 +629,15 @@ def synthesize(notes, *, steps_per_quarter: int = STEPS_PER_QUARTER, tempo: floa
     ``tempo`` is in quarter notes per minute. At 8 kHz a second of sound is 8,000
     samples, 16 KB as the 16-bit WAV that ``IPython.display.Audio`` embeds.
     """
-    notes = _chorale_array("notes", np.asarray(notes))
-    spq = _steps_per_quarter(steps_per_quarter)
-    sample_rate = _positive_int("sample_rate", sample_rate)
-    for arg, value in (("tempo", tempo), ("gain", gain), ("attack", attack),
-                       ("release", release)):
-        if isinstance(value, bool) or not isinstance(value, Real) or not np.isfinite(value):
-            raise TypeError(f"{arg} must be a finite number, got {value!r}")
-    if tempo <= 0 or not 0 < gain <= 1 or attack < 0 or release < 0:
-        raise ValueError(f"need tempo > 0, 0 < gain <= 1, attack >= 0 and release >= 0; "
-                         f"got tempo={tempo}, gain={gain}, attack={attack}, "
-                         f"release={release}")
-    if wave not in ("sine", "triangle"):
-        raise ValueError(f"wave must be 'sine' or 'triangle', got {wave!r}")
+    notes = _notes("notes", notes)
     if notes.size and (notes.min() < 0 or notes.max() > 127):
         raise ValueError("notes must be MIDI numbers in [0, 127]")
+    spq = checks.integer("steps_per_quarter", steps_per_quarter)
+    sample_rate = checks.integer("sample_rate", sample_rate)
+    tempo = checks.number("tempo", tempo, above=0)
+    gain = checks.number("gain", gain, high=1, above=0)
+    attack, release = checks.number("attack", attack, 0), checks.number("release", release, 0)
+    checks.choice("wave", wave, ("sine", "triangle"))
     step = 60 / tempo / spq * sample_rate  # samples per time step (not always whole)
     out = np.zeros(round(len(notes) * step), dtype=np.float64)
     for v in range(notes.shape[1]):

@@ -27,70 +27,51 @@ import json
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from numbers import Real
+from itertools import takewhile
 from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
 
-from helpers import results, training
-from helpers.data import _non_negative_int, _positive_int
-from helpers.profile import PROFILE
+from helpers import checks, models, results, training
+from helpers.profile import PROFILE, Settings, for_profile
 
-LEAD = 5
-"""The marker falls on one of the first ``LEAD`` steps of a sequence."""
-VALUE_VARIANCE = 1 / 3
-"""Variance of a value drawn uniformly from [-1, 1]: the MSE of always answering 0."""
-CELLS = ("SimpleRNN", "LSTM", "GRU")
-"""Cells :func:`recurrent_layer` builds by name."""
+LEAD = 5  # the marker falls on one of the first LEAD steps of a sequence
+VALUE_VARIANCE = 1 / 3  # of a value drawn uniformly from [-1, 1]: the MSE of answering 0
+CELLS = ("SimpleRNN", "LSTM", "GRU")  # what build_model builds by name, and from where:
+ARCHITECTURES = dict(zip(CELLS, ("deep_rnn", "lstm", "gru")))  # helpers.models' names
 FILE_NAME = "memory_span.json"
+# Most time steps, n * (k + lead), in one recall_task (its arrays then take about 400 MB;
+# the course's largest, 2,000 sequences at lag 200, holds 410,000).
 MAX_VALUES = 20_000_000
-"""Most time steps, ``n * (k + lead)``, in one :func:`recall_task` (its arrays then take
-about 400 MB; the course's largest, 2,000 sequences at lag 200, holds 410,000)."""
 
 
 @dataclass(frozen=True)
-class MemorySettings:
+class MemorySettings(Settings):
     """Sizes and training budget of the memory-span experiment, the same for every cell."""
 
-    lags: tuple[int, ...]
-    """Lags ``k`` to try, increasing."""
-    n_train: int
+    lags: tuple[int, ...]  # lags k to try, increasing
+    n_train: int  # a multiple of batch_size: no odd-sized last batch to compile for
     n_valid: int
-    epochs: int
-    """Most epochs per (cell, lag); training stops earlier once the lag is recalled."""
+    epochs: int  # most epochs per (cell, lag); training stops once the lag is recalled
     batch_size: int = 50
     units: int = 20
     learning_rate: float = 0.01
-    solved: float = 0.9
-    """Recall score at which a lag counts as recalled (and training stops)."""
+    solved: float = 0.9  # recall score at which a lag counts as recalled (training stops)
 
     def __post_init__(self) -> None:
-        lags = tuple(self.lags)
-        if not lags:
-            raise ValueError("lags must not be empty")
-        for k in lags:
-            _positive_int("lags[...]", k)
-        if list(lags) != sorted(set(lags)):
-            raise ValueError(f"lags must be strictly increasing, got {lags}")
-        object.__setattr__(self, "lags", lags)
-        for field in ("n_train", "n_valid", "epochs", "batch_size", "units"):
-            _positive_int(field, getattr(self, field))
+        super().__post_init__()
+        object.__setattr__(self, "lags", tuple(checks.integer("lags", k) for k in self.lags))
+        if not self.lags or list(self.lags) != sorted(set(self.lags)):
+            raise ValueError(f"lags must be non-empty and strictly increasing, got {self.lags}")
         if self.n_train % self.batch_size:
-            raise ValueError(f"n_train ({self.n_train}) must be a multiple of batch_size "
-                             f"({self.batch_size}): no odd-sized last batch to compile for")
-        if isinstance(self.learning_rate, bool) or not isinstance(self.learning_rate, Real) \
-                or not self.learning_rate > 0:
-            raise ValueError(f"learning_rate must be a positive number, got "
-                             f"{self.learning_rate!r}")
-        if isinstance(self.solved, bool) or not isinstance(self.solved, Real) \
-                or not 0 < self.solved <= 1:
-            raise ValueError(f"solved must be a number in (0, 1], got {self.solved!r}")
+            raise ValueError(f"n_train must be a multiple of batch_size, got {self.n_train}")
+        checks.number("learning_rate", self.learning_rate, above=0)
+        checks.number("solved", self.solved, high=1, above=0)
 
 
 SETTINGS: dict[str, MemorySettings] = {
-    "full": MemorySettings(lags=(10, 20, 50, 100, 200), n_train=2_000, n_valid=500,
-                           epochs=10),
+    "full": MemorySettings(lags=(10, 20, 50, 100, 200), n_train=2_000, n_valid=500, epochs=10),
     # Quick: the same data per lag, fewer epochs and two lags, one that SimpleRNN still
     # recalls and one past it: enough for the gated cells to pass where SimpleRNN stops.
     "quick": MemorySettings(lags=(20, 50), n_train=2_000, n_valid=250, epochs=6),
@@ -99,10 +80,7 @@ SETTINGS: dict[str, MemorySettings] = {
 
 def get_settings(profile: str | None = None) -> MemorySettings:
     """The experiment's settings for run profile ``profile`` (default: the active one)."""
-    name = PROFILE.name if profile is None else profile
-    if name not in SETTINGS:
-        raise ValueError(f"profile must be one of {sorted(SETTINGS)}, got {name!r}")
-    return SETTINGS[name]
+    return for_profile(SETTINGS, profile)
 
 
 class RecallTask(NamedTuple):
@@ -110,8 +88,7 @@ class RecallTask(NamedTuple):
 
     X: np.ndarray
     Y: np.ndarray
-    marker: np.ndarray
-    """Step ``p`` of each sequence's marker, shape ``[n]``."""
+    marker: np.ndarray  # step p of each sequence's marker, shape [n]
 
 
 def recall_task(n: int, k: int, *, lead: int = LEAD, seed: int | None = None) -> RecallTask:
@@ -121,25 +98,18 @@ def recall_task(n: int, k: int, *, lead: int = LEAD, seed: int | None = None) ->
     ``X[i, marker[i], 0]`` from the marker on and 0 before it. The same ``seed`` gives
     the same arrays. At most :data:`MAX_VALUES` time steps in all, ``n * (k + lead)``.
     """
-    n = _positive_int("n", n)
-    k = _positive_int("k", k)
-    lead = _positive_int("lead", lead)
+    n, k, lead = checks.integer("n", n), checks.integer("k", k), checks.integer("lead", lead)
     if n * (k + lead) > MAX_VALUES:
         raise ValueError(f"n * (k + lead) = {n:,} * {k + lead:,} time steps is more than the "
-                         f"{MAX_VALUES:,} a recall task may hold: use fewer sequences (n) "
-                         f"or a shorter lag (k)")
-    if seed is not None:
-        _non_negative_int("seed", seed)
-    rng = np.random.default_rng(seed)
+                         f"{MAX_VALUES:,} a recall task may hold: use fewer n or a shorter lag")
+    rng = np.random.default_rng(None if seed is None else checks.integer("seed", seed, 0))
     n_steps = k + lead
     X = np.zeros((n, n_steps, 2), dtype=np.float32)
     X[..., 0] = rng.uniform(-1, 1, (n, n_steps))
     marker = rng.integers(0, lead, n)
-    rows = np.arange(n)
-    X[rows, marker, 1] = 1
-    value = X[rows, marker, 0]
-    after = np.arange(n_steps)[np.newaxis] >= marker[:, np.newaxis]
-    Y = np.where(after, value[:, np.newaxis], 0)[..., np.newaxis].astype(np.float32)
+    X[np.arange(n), marker, 1] = 1
+    after = np.arange(n_steps) >= marker[:, None]  # [n, steps]: from the marker on
+    Y = np.where(after, X[np.arange(n), marker, 0][:, None], 0)[..., None].astype(np.float32)
     return RecallTask(X, Y, marker)
 
 
@@ -151,15 +121,13 @@ def recall_score(task: RecallTask, Y_pred, k: int) -> float:
     """
     if not isinstance(task, RecallTask):
         raise TypeError(f"task must be a RecallTask, got {type(task).__name__}")
-    k = _non_negative_int("k", k)
+    k = checks.integer("k", k, 0)
     Y_pred = np.asarray(Y_pred)
     if Y_pred.shape != task.Y.shape:
-        raise ValueError(f"Y_pred must have the targets' shape {task.Y.shape}, "
-                         f"got {Y_pred.shape}")
+        raise ValueError(f"Y_pred must have the targets' shape {task.Y.shape}, got {Y_pred.shape}")
     steps = task.marker + k
     if steps.max() >= task.Y.shape[1]:
-        raise ValueError(f"lag k={k} runs past the end of sequences of "
-                         f"{task.Y.shape[1]} steps for some markers")
+        raise ValueError(f"lag k={k} runs past the end of some sequences ({task.Y.shape[1]} steps)")
     rows = np.arange(len(steps))
     mse = float(np.mean((Y_pred[rows, steps, 0] - task.Y[rows, steps, 0]) ** 2))
     return 1 - mse / VALUE_VARIANCE
@@ -173,65 +141,36 @@ def span(scores: Mapping[int, float], threshold: float) -> int:
     """
     if not isinstance(scores, Mapping) or not scores:
         raise ValueError("scores must be a non-empty mapping of lag -> recall score")
-    longest = 0
-    for k in sorted(scores):
-        if not scores[k] >= threshold:
-            break
-        longest = k
-    return longest
+    return max(takewhile(lambda k: scores[k] >= threshold, sorted(scores)), default=0)
 
 
-def recurrent_layer(cell: str, units: int):
-    """A ``SimpleRNN``, ``LSTM`` or ``GRU`` layer of ``units`` that returns sequences."""
+def build_model(recurrent, units: int | None = None, *, name: str | None = None):
+    """A model of the task: ``recurrent`` returning sequences, then ``Dense(1)`` at every step.
+
+    ``recurrent``: a cell of :data:`CELLS`, built by :func:`helpers.models.build_model` as
+    one layer of ``units``, or any Keras layer (a WaveNet, say) that returns sequences.
+    """
     import keras
 
-    units = _positive_int("units", units)
-    layers = {"SimpleRNN": keras.layers.SimpleRNN, "LSTM": keras.layers.LSTM,
-              "GRU": keras.layers.GRU}
-    if cell not in layers:
-        raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
-    return layers[cell](units, return_sequences=True)
-
-
-def build_model(recurrent, *, name: str | None = None):
-    """``recurrent`` (a layer returning sequences) then ``Dense(1)``, for [batch, steps, 2]."""
-    import keras
-
+    if isinstance(recurrent, str):
+        arch = ARCHITECTURES[checks.choice("cell", recurrent, CELLS)]
+        return models.build_model(arch, models.Shape(None, 2, 1, True), layers=1, name=name,
+                                  units=checks.integer("units", units))
     if not isinstance(recurrent, keras.layers.Layer):
-        raise TypeError(f"recurrent must be a Keras layer, got {type(recurrent).__name__}")
+        raise TypeError(f"recurrent must be a cell name or a Keras layer, got "
+                        f"{type(recurrent).__name__}")
     return keras.Sequential([keras.Input(shape=(None, 2)), recurrent, keras.layers.Dense(1)],
                             name=name)
-
-
-def _stop_when_recalled(task: RecallTask, k: int, threshold: float, batch_size: int):
-    import keras
-
-    class StopWhenRecalled(keras.callbacks.Callback):
-        """Score recall after every epoch; stop training once it reaches ``threshold``."""
-
-        def __init__(self) -> None:
-            super().__init__()
-            self.scores: list[float] = []
-
-        def on_epoch_end(self, epoch, logs=None) -> None:
-            Y_pred = self.model.predict(task.X, batch_size=batch_size, verbose=0)
-            self.scores.append(recall_score(task, Y_pred, k))
-            if self.scores[-1] >= threshold:
-                self.model.stop_training = True
-
-    return StopWhenRecalled()
 
 
 class SpanRun(NamedTuple):
     """What :func:`fit_and_score` returns for one model and one lag."""
 
     k: int
-    score: float
-    """Recall score at lag ``k`` on the validation sequences, after training."""
+    score: float  # recall score at lag k on the validation sequences, after training
     epochs: int
     seconds: float
-    scores: list[float]
-    """The validation recall score after each epoch."""
+    scores: list[float]  # the validation recall score after each epoch
 
 
 def fit_and_score(model, k: int, *, settings: MemorySettings | None = None,
@@ -253,24 +192,29 @@ def fit_and_score(model, k: int, *, settings: MemorySettings | None = None,
         raise TypeError(f"settings must be MemorySettings, got {type(settings).__name__}")
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
-    k = _positive_int("k", k)
-    epochs = _positive_int("epochs", settings.epochs if epochs is None else epochs)
-    seed = PROFILE.seed if seed is None else _non_negative_int("seed", seed)
+    k = checks.integer("k", k)
+    epochs = checks.integer("epochs", settings.epochs if epochs is None else epochs)
+    seed = PROFILE.seed if seed is None else checks.integer("seed", seed, 0)
     train = recall_task(settings.n_train, k, seed=seed)
     valid = recall_task(settings.n_valid, k, seed=seed + 1)
     model.compile(loss="mse", optimizer=keras.optimizers.Adam(
         learning_rate=settings.learning_rate))
-    monitor = _stop_when_recalled(valid, k, settings.solved if stop_when_solved else np.inf,
-                                  max(settings.batch_size, 250))
+    scores: list[float] = []
+
+    def score(epoch, logs=None) -> None:  # after every epoch; stop once recalled
+        Y_pred = model.predict(valid.X, batch_size=max(settings.batch_size, 250), verbose=0)
+        scores.append(recall_score(valid, Y_pred, k))
+        if stop_when_solved and scores[-1] >= settings.solved:
+            model.stop_training = True
+
     # A new model (and sequence length) per call makes TensorFlow trace new functions,
     # which it reports as "excessive retracing" after a few lags: expected here, so hidden.
     start = time.perf_counter()
     with training.quiet_retracing():
         model.fit(train.X, train.Y, epochs=epochs, batch_size=settings.batch_size,
-                  verbose=0, callbacks=[monitor, *callbacks])
-    seconds = time.perf_counter() - start
-    return SpanRun(k=k, score=monitor.scores[-1], epochs=len(monitor.scores),
-                   seconds=seconds, scores=monitor.scores)
+                  verbose=0, callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=score),
+                                        *callbacks])
+    return SpanRun(k, scores[-1], len(scores), time.perf_counter() - start, scores)
 
 
 def connectivity(model, k: int, *, n: int = 256, seed: int | None = None) -> np.ndarray:
@@ -284,24 +228,20 @@ def connectivity(model, k: int, *, n: int = 256, seed: int | None = None) -> np.
     """
     import tensorflow as tf
 
-    k = _positive_int("k", k)
-    n = _positive_int("n", n)
-    seed = PROFILE.seed_for(99) if seed is None else _non_negative_int("seed", seed)
+    k, n = checks.integer("k", k), checks.integer("n", n)
+    seed = PROFILE.seed_for(99) if seed is None else checks.integer("seed", seed, 0)
     task = recall_task(n, k, seed=seed)
     X = tf.constant(task.X)
     answer = task.marker + k
     with tf.GradientTape() as tape:
         tape.watch(X)
-        out = model(X)
-        picked = tf.gather_nd(out[..., 0], np.stack([np.arange(n), answer], axis=1))
-        total = tf.reduce_sum(picked)
-    grad = np.abs(tape.gradient(total, X).numpy()[..., 0])  # [n, steps], values only
-    sums, counts = np.zeros(k + LEAD), np.zeros(k + LEAD)
-    for row, last in zip(grad, answer):
-        back = row[:last + 1][::-1]  # back[j]: the value read j steps before the answer
-        sums[:len(back)] += back
-        counts[:len(back)] += 1
-    return sums / counts
+        picked = np.stack([np.arange(n), answer], axis=1)  # (sequence, answer step)
+        total = tf.reduce_sum(tf.gather_nd(model(X)[..., 0], picked))
+    grad = np.abs(tape.gradient(total, X).numpy()[..., 0]).astype("float64")  # [n, steps]
+    steps = answer[:, None] - np.arange(k + LEAD)  # [i, j]: j steps before the answer
+    reached = steps >= 0
+    back = np.where(reached, np.take_along_axis(grad, steps.clip(0), axis=1), 0.0)
+    return back.sum(axis=0) / reached.sum(axis=0)
 
 
 def _path(profile: str | None, root: Path | None) -> Path:
@@ -323,36 +263,33 @@ def save_results(entries: Mapping[str, Mapping], *, settings: MemorySettings | N
     settings = get_settings(profile) if settings is None else settings
     if not isinstance(entries, Mapping) or not entries:
         raise ValueError("entries must be a non-empty mapping of model name -> results")
-    models = {}
+    table = {}
     for name, entry in entries.items():
-        if not isinstance(name, str) or not name:
-            raise ValueError(f"model names must be non-empty strings, got {name!r}")
-        if not isinstance(entry, Mapping) or "scores" not in entry:
-            raise ValueError(f"entry {name!r} must be a mapping with 'scores'")
+        if not (isinstance(name, str) and name and isinstance(entry, Mapping)
+                and "scores" in entry):
+            raise ValueError(f"entries must map model names to mappings with 'scores', got "
+                             f"{name!r}: {entry!r}")
         scores = {int(k): float(v) for k, v in entry["scores"].items()}
         if sorted(scores) != list(settings.lags):
             raise ValueError(f"entry {name!r} must score the lags {settings.lags}, "
                              f"got {sorted(scores)}")
-        if not all(np.isfinite(list(scores.values()))):
-            raise ValueError(f"entry {name!r} has non-finite scores")
-        models[name] = {
-            "scores": {str(k): round(v, 4) for k, v in scores.items()},
-            "span": span(scores, settings.solved),
-            "params": int(entry.get("params", 0)),
-        }
+        checks.array(f"the scores of {name!r}", list(scores.values()))
+        table[name] = {"scores": {str(k): round(v, 4) for k, v in scores.items()},
+                       "span": span(scores, settings.solved),
+                       "params": int(entry.get("params", 0))}
         if "connectivity" in entry:
-            models[name]["connectivity"] = {
+            table[name]["connectivity"] = {
                 str(int(lag)): [float(f"{v:.4g}") for v in np.asarray(values, float)]
                 for lag, values in entry["connectivity"].items()}
     path = _path(profile, root)
     if merge and path.exists():
         previous = json.loads(path.read_text())
         if tuple(previous.get("settings", {}).get("lags", ())) == settings.lags:
-            models = {**previous["models"], **models}
-    table = {"profile": profile or PROFILE.name, "task": "recall", "lead": LEAD,
-             "settings": asdict(settings), "models": models}
+            table = {**previous["models"], **table}
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(table, indent=2) + "\n")
+    path.write_text(json.dumps({"profile": profile or PROFILE.name, "task": "recall",
+                                "lead": LEAD, "settings": asdict(settings), "models": table},
+                               indent=2) + "\n")
     return path
 
 

@@ -36,29 +36,24 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from numbers import Integral, Real
 from pathlib import Path
 
 import keras
 import numpy as np
 import tensorflow as tf
 
-from helpers.data import _non_negative_int, _positive_int
-from helpers.profile import PROFILE
+from helpers import checks
+from helpers.profile import Settings, for_profile
 
+# The shapes make_sketches draws; a sketch's label indexes this tuple. Some come in
+# confusable pairs: a circle and a hexagon differ only by corners, a zigzag and a wave by
+# sharp against round turns, a spiral and loops by where the curls go.
 CLASS_NAMES: tuple[str, ...] = ("circle", "hexagon", "square", "triangle", "star",
                                 "zigzag", "wave", "spiral", "loops", "arrow")
-"""The shapes :func:`make_sketches` draws; a sketch's label indexes this tuple. Some come
-in confusable pairs: a circle and a hexagon differ only by corners, a zigzag and a wave
-by sharp against round turns, a spiral and loops by where the curls go."""
-MAX_POINTS = 72
-"""No synthetic sketch has more points (see :func:`dataset`'s ``max_len``)."""
-GAP_RATE = 0.25
-"""Fraction of sketches with a gap: a run of points dropped, the stroke cut in two."""
-TRUNCATE_RATE = 0.2
-"""Fraction of sketches left unfinished: only their first 55-90 % of points are kept."""
-STRAY_RATE = 0.15
-"""Fraction of sketches with a stray mark: a short extra stroke somewhere on the canvas."""
+MAX_POINTS = 72  # no synthetic sketch has more points (see dataset's max_len)
+GAP_RATE = 0.25  # sketches with a gap: a run of points dropped, the stroke cut in two
+TRUNCATE_RATE = 0.2  # sketches left unfinished: only their first 55-90 % of points kept
+STRAY_RATE = 0.15  # sketches with a stray mark: a short extra stroke on the canvas
 
 # Points per shape (before deformation and the dropped first point): [low, high).
 _POINT_RANGE = {"circle": (14, 44), "hexagon": (10, 40), "square": (10, 36),
@@ -67,8 +62,12 @@ _POINT_RANGE = {"circle": (14, 44), "hexagon": (10, 40), "square": (10, 36),
 
 
 @dataclass(frozen=True)
-class SketchSettings:
-    """Data sizes and training budget of the sketch classifier for one run profile."""
+class SketchSettings(Settings):
+    """Data sizes and training budget of the sketch classifier for one run profile.
+
+    ``min_accuracy`` is the test accuracy the notebook asserts (chance is one over the
+    number of classes).
+    """
 
     n_train: int
     n_valid: int
@@ -77,19 +76,11 @@ class SketchSettings:
     batch_size: int = 64
     learning_rate: float = 3e-3
     min_accuracy: float = 0.7
-    """Test accuracy the notebook asserts (chance is one over the number of classes)."""
 
     def __post_init__(self) -> None:
-        for field in ("n_train", "n_valid", "n_test", "epochs", "batch_size"):
-            _positive_int(field, getattr(self, field))
-        if isinstance(self.learning_rate, bool) or not isinstance(self.learning_rate, Real) \
-                or not self.learning_rate > 0:
-            raise ValueError(f"learning_rate must be a positive number, got "
-                             f"{self.learning_rate!r}")
-        if isinstance(self.min_accuracy, bool) or not isinstance(self.min_accuracy, Real) \
-                or not 0 < self.min_accuracy <= 1:
-            raise ValueError(f"min_accuracy must be a number in (0, 1], got "
-                             f"{self.min_accuracy!r}")
+        super().__post_init__()
+        checks.number("learning_rate", self.learning_rate, above=0)
+        checks.number("min_accuracy", self.min_accuracy, above=0, high=1)
 
 
 SETTINGS: dict[str, SketchSettings] = {
@@ -104,19 +95,20 @@ SETTINGS: dict[str, SketchSettings] = {
 
 def get_settings(profile: str | None = None) -> SketchSettings:
     """The exercise's settings for run profile ``profile`` (default: the active one)."""
-    name = PROFILE.name if profile is None else profile
-    if name not in SETTINGS:
-        raise ValueError(f"profile must be one of {sorted(SETTINGS)}, got {name!r}")
-    return SETTINGS[name]
+    return for_profile(SETTINGS, profile)
 
 
 # --------------------------------------------------------------------------- drawing
 
-def _polygon(n_corners: int, rng: np.random.Generator, jitter_deg: float) -> np.ndarray:
+def _unit(angles) -> np.ndarray:
+    """Points ``[k, 2]`` on the unit circle at ``angles`` (radians)."""
+    return np.stack([np.cos(angles), np.sin(angles)], axis=1)
+
+
+def _polygon(n_corners: int, jitter_deg: float, rng: np.random.Generator) -> np.ndarray:
     """A closed polygon with ``n_corners`` slightly irregular corners, [n + 1, 2]."""
-    angles = np.deg2rad(360 * np.arange(n_corners) / n_corners
-                        + rng.normal(0, jitter_deg, n_corners))
-    corners = np.stack([np.cos(angles), np.sin(angles)], axis=1)
+    corners = _unit(np.deg2rad(360 * np.arange(n_corners) / n_corners
+                               + rng.normal(0, jitter_deg, n_corners)))
     corners *= rng.uniform(0.85, 1.15, (n_corners, 1))
     corners = np.roll(corners, rng.integers(n_corners), axis=0)  # any corner first
     return np.vstack([corners, corners[:1]])
@@ -127,49 +119,36 @@ def _outline(name: str, rng: np.random.Generator) -> list[np.ndarray]:
 
     Curves come as dense paths; polygons as their corners (see :func:`_resample`).
     """
-    if name == "circle":
+    if name == "circle":  # hands rarely close a circle exactly
         start = rng.uniform(0, 2 * np.pi)
-        sweep = 2 * np.pi * rng.uniform(0.85, 1.25)  # hands rarely close a circle exactly
-        angles = start + np.linspace(0, sweep, 60)
-        return [np.stack([np.cos(angles), np.sin(angles)], axis=1)]
-    if name == "hexagon":
-        return [_polygon(6, rng, 6)]
+        return [_unit(start + np.linspace(0, 2 * np.pi * rng.uniform(0.85, 1.25), 60))]
+    if name in ("hexagon", "triangle"):
+        return [_polygon(*{"hexagon": (6, 6), "triangle": (3, 8)}[name], rng)]
     if name == "square":
-        return [_polygon(4, rng, 5) @ np.array([[1, 1], [-1, 1]]) / np.sqrt(2)]
-    if name == "triangle":
-        return [_polygon(3, rng, 8)]
+        return [_polygon(4, 5, rng) @ np.array([[1, 1], [-1, 1]]) / np.sqrt(2)]
     if name == "star":
-        angles = np.deg2rad(90 + 144 * np.arange(6) + rng.normal(0, 5, 6))
-        return [np.stack([np.cos(angles), np.sin(angles)], axis=1)]
+        return [_unit(np.deg2rad(90 + 144 * np.arange(6) + rng.normal(0, 5, 6)))]
     if name == "zigzag":
         teeth = int(rng.integers(3, 8))
         x = np.linspace(-1, 1, teeth + 1) + rng.normal(0, 0.04, teeth + 1)
         y = np.where(np.arange(teeth + 1) % 2 == 0, -0.5, 0.5) * rng.uniform(0.3, 1.2)
         return [np.stack([x, y], axis=1)]
     if name == "wave":
-        t = np.linspace(0, 1, 80)
-        periods = rng.uniform(1.5, 3.5)
+        t, periods = np.linspace(0, 1, 80), rng.uniform(1.5, 3.5)
         y = 0.5 * rng.uniform(0.3, 1.2) * np.sin(2 * np.pi * periods * t + rng.uniform(0, 6.3))
         return [np.stack([2 * t - 1, y], axis=1)]
     if name == "spiral":
-        turns = rng.uniform(1.3, 3.0)
-        theta = np.linspace(0, 2 * np.pi * turns, 120)
+        theta = np.linspace(0, 2 * np.pi * rng.uniform(1.3, 3.0), 120)
         radius = (0.08 + theta) / (0.08 + theta[-1])
-        theta = theta + rng.uniform(0, 2 * np.pi)
-        return [np.stack([radius * np.cos(theta), radius * np.sin(theta)], axis=1)]
+        return [radius[:, None] * _unit(theta + rng.uniform(0, 2 * np.pi))]
     if name == "loops":  # a curly line, like a row of e's
-        n_loops = rng.uniform(2.5, 5.5)
-        theta = np.linspace(0, 2 * np.pi * n_loops, 120)
+        theta = np.linspace(0, 2 * np.pi * rng.uniform(2.5, 5.5), 120)
         width = rng.uniform(0.25, 0.6)
         x = np.linspace(-1, 1, len(theta)) - width * np.sin(theta)
         return [np.stack([x, width * np.cos(theta)], axis=1)]
-    if name == "arrow":  # the shaft, then the head in a second stroke
-        head = rng.uniform(0.25, 0.6)
-        spread = rng.uniform(0.2, 0.5)
-        shaft = np.array([[-1, 0], [1, 0]], dtype=float)
-        tip = np.array([[1 - head, spread], [1, 0], [1 - head, -spread]])
-        return [shaft, tip]
-    raise ValueError(f"class must be one of {CLASS_NAMES}, got {name!r}")
+    head, spread = rng.uniform(0.25, 0.6), rng.uniform(0.2, 0.5)  # an arrow: shaft, head
+    return [np.array([[-1, 0], [1, 0]], dtype=float),
+            np.array([[1 - head, spread], [1, 0], [1 - head, -spread]])]
 
 
 def _resample(path: np.ndarray, n_points: int, rng: np.random.Generator,
@@ -179,8 +158,7 @@ def _resample(path: np.ndarray, n_points: int, rng: np.random.Generator,
     With ``keep_corners``, every vertex of ``path`` is among them (as in the real data,
     whose strokes were simplified to their corners plus a few points in between).
     """
-    steps = np.linalg.norm(np.diff(path, axis=0), axis=1)
-    arc = np.concatenate([[0.0], np.cumsum(steps)])
+    arc = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(path, axis=0), axis=1))])
     n_free = n_points - len(path) + 2 if keep_corners else n_points  # ends shared
     spacing = rng.uniform(0.4, 1.6, max(n_free, 2) - 1)  # the pen speeds up, slows down
     where = np.concatenate([[0.0], np.cumsum(spacing)]) / spacing.sum() * arc[-1]
@@ -196,22 +174,9 @@ def to_stroke3(strokes: Sequence[np.ndarray]) -> np.ndarray:
     The same preprocessing as the real data set's files: each axis scaled to ``[0, 1]``,
     differences of consecutive points, the first point dropped.
     """
-    if not isinstance(strokes, Sequence) or not strokes:
-        raise ValueError("strokes must be a non-empty sequence of [k, 2] arrays")
-    parts = []
-    for i, stroke in enumerate(strokes):
-        stroke = np.asarray(stroke, dtype=np.float64)
-        if stroke.ndim != 2 or stroke.shape[1] != 2 or len(stroke) < 1:
-            raise ValueError(f"strokes[{i}] must have shape [k >= 1, 2], got {stroke.shape}")
-        lifted = np.zeros((len(stroke), 1))
-        lifted[-1] = 1
-        parts.append(np.hstack([stroke, lifted]))
-    ink = np.vstack(parts)
-    if len(ink) < 2:
-        raise ValueError("strokes must hold at least two points in all")
+    ink = np.vstack([np.hstack([s, np.arange(len(s))[:, None] == len(s) - 1]) for s in strokes])
     lower, upper = ink[:, :2].min(axis=0), ink[:, :2].max(axis=0)
-    scale = np.where(upper - lower > 0, upper - lower, 1.0)
-    ink[:, :2] = (ink[:, :2] - lower) / scale
+    ink[:, :2] = (ink[:, :2] - lower) / np.where(upper - lower > 0, upper - lower, 1.0)
     ink[1:, :2] = np.diff(ink[:, :2], axis=0)
     return ink[1:].astype(np.float32)
 
@@ -241,11 +206,7 @@ def draw(name: str, rng: np.random.Generator) -> np.ndarray:
     Some sketches lose a run of points (a gap: the pen is lifted, :data:`GAP_RATE`), are
     left unfinished (:data:`TRUNCATE_RATE`) or get a stray mark (:data:`STRAY_RATE`).
     """
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError(f"rng must be a numpy Generator, got {type(rng).__name__}")
-    if name not in CLASS_NAMES:
-        raise ValueError(f"name must be one of {CLASS_NAMES}, got {name!r}")
-    low, high = _POINT_RANGE[name]
+    low, high = _POINT_RANGE[checks.choice("name", name, CLASS_NAMES)]
     outline = _outline(name, rng)
     lengths = np.array([np.linalg.norm(np.diff(s, axis=0), axis=1).sum() for s in outline])
     n_total = int(rng.integers(low, high))
@@ -266,19 +227,13 @@ def draw(name: str, rng: np.random.Generator) -> np.ndarray:
             cut = int(rng.integers(2, len(stroke) - width - 1))
             strokes[i:i + 1] = [stroke[:cut], stroke[cut + width:]]
     if rng.random() < STRAY_RATE:  # a stray mark somewhere on the drawing
-        box_low, box_high = points.min(axis=0), points.max(axis=0)
-        at = rng.uniform(box_low, box_high)
-        mark = at + np.cumsum(rng.normal(0, 0.15, (int(rng.integers(2, 5)), 2)), axis=0)
-        strokes.append(mark)
+        at = rng.uniform(points.min(axis=0), points.max(axis=0))
+        strokes.append(at + np.cumsum(rng.normal(0, 0.15, (int(rng.integers(2, 5)), 2)), axis=0))
     return to_stroke3([s for s in strokes if len(s)])
 
 
-def make_sketches(
-    n: int,
-    *,
-    seed: int,
-    classes: Sequence[str] | None = None,
-) -> tuple[list[np.ndarray], np.ndarray, tuple[str, ...]]:
+def make_sketches(n: int, *, seed: int, classes: Sequence[str] | None = None
+                  ) -> tuple[list[np.ndarray], np.ndarray, tuple[str, ...]]:
     """``n`` random sketches, their labels and the class names.
 
     Returns ``(sketches, labels, class_names)``: a list of float32 arrays
@@ -287,50 +242,35 @@ def make_sketches(
     :data:`CLASS_NAMES`; ``classes`` picks a subset, in that order). The same ``seed``
     gives the same sketches.
     """
-    n = _non_negative_int("n", n)
-    seed = _non_negative_int("seed", seed)
-    if classes is None:
-        class_names = CLASS_NAMES
-    else:
-        if isinstance(classes, str) or not isinstance(classes, Sequence) or not classes:
-            raise TypeError(f"classes must be a non-empty sequence of class names, got "
-                            f"{classes!r}")
-        unknown = [c for c in classes if c not in CLASS_NAMES]
-        if unknown:
-            raise ValueError(f"classes holds unknown class(es) {unknown}; known: "
-                             f"{CLASS_NAMES}")
-        if len(set(classes)) != len(classes):
-            raise ValueError(f"classes must not repeat a name, got {list(classes)}")
-        class_names = tuple(classes)
-    rng = np.random.default_rng(seed)
+    n = checks.integer("n", n, low=0)
+    rng = np.random.default_rng(checks.integer("seed", seed, low=0))
+    if isinstance(classes, str) or not isinstance(classes, Sequence | None):
+        raise TypeError(f"classes must be a sequence of class names, got {classes!r}")
+    class_names = CLASS_NAMES if classes is None else tuple(classes)
+    for name in class_names:
+        checks.choice("classes", name, CLASS_NAMES)
+    if not class_names or len(set(class_names)) != len(class_names):
+        raise ValueError(f"classes must name at least one class, none twice: {class_names}")
     labels = np.resize(np.arange(len(class_names), dtype=np.int64), n)
     rng.shuffle(labels)
-    sketches = [draw(class_names[label], rng) for label in labels]
-    return sketches, labels, class_names
+    return [draw(class_names[label], rng) for label in labels], labels, class_names
 
 
-def _check_sketches(sketches, labels) -> tuple[list[np.ndarray], np.ndarray]:
+def as_sketches(sketches, labels) -> tuple[list[np.ndarray], np.ndarray]:
+    """Checked ``(sketches, labels)``: float32 arrays ``[n_points >= 1, 3]``, int64 labels."""
     if isinstance(sketches, np.ndarray) or not isinstance(sketches, Sequence):
-        raise TypeError(f"sketches must be a list of [n_points, 3] arrays, got "
-                        f"{type(sketches).__name__}")
-    arrays = []
-    for i, sketch in enumerate(sketches):
-        sketch = np.asarray(sketch)
-        if sketch.ndim != 2 or sketch.shape[1] != 3 or len(sketch) == 0:
-            raise ValueError(f"sketches[{i}] must have shape [n_points >= 1, 3], got "
-                             f"{sketch.shape}")
-        if not np.issubdtype(sketch.dtype, np.number) or not np.all(np.isfinite(sketch)):
-            raise ValueError(f"sketches[{i}] must hold finite numbers")
-        arrays.append(sketch.astype(np.float32))
-    labels = np.asarray(labels)
-    if labels.ndim != 1 or (labels.size and not np.issubdtype(labels.dtype, np.integer)):
-        raise TypeError(f"labels must be a 1-D array of ints, got dtype {labels.dtype} and "
-                        f"shape {labels.shape}")
-    if len(labels) != len(arrays):
-        raise ValueError(f"sketches and labels must have the same length, got "
-                         f"{len(arrays)} and {len(labels)}")
-    if labels.size and labels.min() < 0:
-        raise ValueError(f"labels must be >= 0, got {labels.min()}")
+        raise TypeError(f"sketches must be a list of arrays, got {type(sketches).__name__}")
+    arrays = [checks.array(f"sketches[{i}]", s, ndim=2).astype(np.float32)
+              for i, s in enumerate(sketches)]
+    bad = next((i for i, s in enumerate(arrays) if s.shape[1] != 3 or not len(s)), None)
+    if bad is not None:
+        raise ValueError(f"sketches[{bad}] must have shape [n >= 1, 3], got {arrays[bad].shape}")
+    labels = checks.array("labels", labels, ndim=1)
+    if labels.size and not np.issubdtype(labels.dtype, np.integer):
+        raise TypeError(f"labels must hold ints, got dtype {labels.dtype}")
+    if len(labels) != len(arrays) or (labels.size and labels.min() < 0):
+        raise ValueError(f"labels must be >= 0, one per sketch (the same length): got "
+                         f"{len(labels)} labels for {len(arrays)} sketches")
     return arrays, labels.astype(np.int64)
 
 
@@ -342,30 +282,27 @@ def write_tfrecord(path: str | os.PathLike, sketches: Sequence[np.ndarray], labe
     Each record is a ``tf.train.Example`` with ``"ink"`` (the flattened sketch),
     ``"shape"`` (``[n_points, 3]``) and ``"class_index"`` (``[label]``). Returns the path.
     """
-    if not isinstance(path, (str, os.PathLike)):
+    if not isinstance(path, str | os.PathLike):
         raise TypeError(f"path must be a str or a path, got {type(path).__name__}")
-    arrays, labels = _check_sketches(sketches, labels)
-    path = Path(path)
+    arrays, labels = as_sketches(sketches, labels)
     with tf.io.TFRecordWriter(str(path)) as writer:
         for sketch, label in zip(arrays, labels):
-            feature = {
-                "ink": tf.train.Feature(float_list=tf.train.FloatList(value=sketch.ravel())),
-                "shape": tf.train.Feature(int64_list=tf.train.Int64List(value=sketch.shape)),
-                "class_index": tf.train.Feature(
-                    int64_list=tf.train.Int64List(value=[int(label)])),
-            }
-            example = tf.train.Example(features=tf.train.Features(feature=feature))
-            writer.write(example.SerializeToString())
-    return path
+            feature = {"ink": tf.train.Feature(float_list=tf.train.FloatList(value=sketch.ravel())),
+                       "shape": _int64s(sketch.shape), "class_index": _int64s([int(label)])}
+            writer.write(tf.train.Example(features=tf.train.Features(feature=feature))
+                         .SerializeToString())
+    return Path(path)
+
+
+def _int64s(values) -> tf.train.Feature:
+    return tf.train.Feature(int64_list=tf.train.Int64List(value=values))
 
 
 def feature_spec() -> dict:
     """How :func:`parse_batch` reads a record: the ink has a different length in each."""
-    return {
-        "ink": tf.io.VarLenFeature(tf.float32),
-        "shape": tf.io.FixedLenFeature([2], tf.int64),
-        "class_index": tf.io.FixedLenFeature([1], tf.int64),
-    }
+    return {"ink": tf.io.VarLenFeature(tf.float32),
+            "shape": tf.io.FixedLenFeature([2], tf.int64),
+            "class_index": tf.io.FixedLenFeature([1], tf.int64)}
 
 
 def parse_batch(serialized, max_len: int | None = None):
@@ -378,29 +315,19 @@ def parse_batch(serialized, max_len: int | None = None):
     the int64 class indices ``[batch]``. A fixed ``max_len`` gives every batch the same
     shape, so a compiled (XLA) model is compiled once, not once per length.
     """
-    if max_len is not None:
-        max_len = _positive_int("max_len", max_len)
     examples = tf.io.parse_example(serialized, feature_spec())
-    flat = tf.sparse.to_dense(examples["ink"])  # [batch, 3 * longest], zero-padded
-    inks = tf.reshape(flat, [tf.shape(flat)[0], -1, 3])
     lengths = tf.cast(examples["shape"][:, 0], tf.int32)
-    if max_len is not None:
-        inks = inks[:, :max_len]
-        inks = tf.pad(inks, [[0, 0], [0, max_len - tf.shape(inks)[1]], [0, 0]])
-        inks = tf.ensure_shape(inks, [None, max_len, 3])
-        lengths = tf.minimum(lengths, max_len)
-    return (inks, lengths), examples["class_index"][:, 0]
+    points = tf.RaggedTensor.from_row_lengths(tf.reshape(examples["ink"].values, [-1, 3]),
+                                              lengths)  # [batch, (n_points), 3]
+    if max_len is None:
+        return (points.to_tensor(), lengths), examples["class_index"][:, 0]
+    inks = points.to_tensor(shape=[None, max_len, 3])  # cut, then zero-padded
+    return (inks, tf.minimum(lengths, max_len)), examples["class_index"][:, 0]
 
 
-def dataset(
-    paths: str | os.PathLike | Sequence[str | os.PathLike],
-    *,
-    batch_size: int,
-    shuffle_buffer: int | None = None,
-    seed: int | None = None,
-    max_len: int | None = None,
-    n_records: int | None = None,
-):
+def dataset(paths: str | os.PathLike | Sequence[str | os.PathLike], *, batch_size: int,
+            shuffle_buffer: int | None = None, seed: int | None = None,
+            max_len: int | None = None, n_records: int | None = None):
     """A ``tf.data`` pipeline of ``((inks, lengths), labels)`` batches from TFRecord files.
 
     ``paths`` is one file or several (the real data set comes in ten shards per split);
@@ -412,36 +339,25 @@ def dataset(
     finds out at the end of the first epoch and warns that the data ran out); a wrong
     count raises an error when the data is read.
     """
-    if isinstance(paths, (str, os.PathLike)):
-        paths = [paths]
+    paths = [paths] if isinstance(paths, str | os.PathLike) else paths
     if not isinstance(paths, Sequence) or not paths:
         raise ValueError("paths must be a file name or a non-empty list of file names")
-    files = []
-    for p in paths:
-        if not isinstance(p, (str, os.PathLike)):
-            raise TypeError(f"paths must hold file names, got {type(p).__name__}")
-        p = os.fspath(p)
-        if "://" not in p and not os.path.exists(p):  # gs:// and the like: tf checks
-            raise ValueError(f"paths: no such file {p!r}")
-        files.append(p)
-    batch_size = _positive_int("batch_size", batch_size)
-    if shuffle_buffer is not None:
-        shuffle_buffer = _positive_int("shuffle_buffer", shuffle_buffer)
-    if seed is not None:
-        seed = _non_negative_int("seed", seed)
-    if max_len is not None:
-        max_len = _positive_int("max_len", max_len)
-    if n_records is not None:
-        n_records = _positive_int("n_records", n_records)
-
+    files = [os.fspath(p) for p in paths]
+    for file in files:  # gs:// and the like: TensorFlow checks
+        if "://" not in file and not os.path.exists(file):
+            raise ValueError(f"paths: no such file {file!r}")
+    batch_size = checks.integer("batch_size", batch_size)
+    for name, value in (("shuffle_buffer", shuffle_buffer), ("max_len", max_len),
+                        ("n_records", n_records), ("seed", seed)):
+        if value is not None:
+            checks.integer(name, value, low=0 if name == "seed" else 1)
     data = tf.data.TFRecordDataset(files)
     if n_records is not None:
         data = data.apply(tf.data.experimental.assert_cardinality(n_records))
     if shuffle_buffer:
         data = data.shuffle(shuffle_buffer, seed=seed, reshuffle_each_iteration=True)
-    data = data.batch(batch_size)
-    data = data.map(lambda records: parse_batch(records, max_len),
-                    num_parallel_calls=tf.data.AUTOTUNE)
+    data = data.batch(batch_size).map(lambda records: parse_batch(records, max_len),
+                                      num_parallel_calls=tf.data.AUTOTUNE)
     return data.prefetch(tf.data.AUTOTUNE)
 
 
@@ -472,13 +388,10 @@ class MaskPadding(keras.layers.Layer):
         self.supports_masking = True
 
     def call(self, inputs):
-        inks, lengths = inputs
-        mask = length_mask(inks, lengths)
-        return keras.ops.where(mask[..., None], inks, keras.ops.zeros_like(inks))
+        return keras.ops.where(length_mask(*inputs)[..., None], inputs[0], 0.0)
 
     def compute_mask(self, inputs, mask=None):
-        inks, lengths = inputs
-        return length_mask(inks, lengths)
+        return length_mask(*inputs)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape[0])
@@ -497,22 +410,17 @@ class MaskedConv1D(keras.layers.Conv1D):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.padding != "same":
-            raise ValueError(f"padding must be 'same' for a MaskedConv1D, got "
-                             f"{self.padding!r}")
+        checks.choice("padding", self.padding, ("same",))
         self.supports_masking = True
 
     def call(self, inputs, mask=None):
         outputs = super().call(inputs)
-        out_mask = self.compute_mask(inputs, mask)
-        if out_mask is None:
+        if mask is None:
             return outputs
-        return keras.ops.where(out_mask[..., None], outputs, keras.ops.zeros_like(outputs))
+        return keras.ops.where(self.compute_mask(inputs, mask)[..., None], outputs, 0.0)
 
     def compute_mask(self, inputs, mask=None):
-        if mask is None:
-            return None
-        return mask[:, ::self.strides[0]]
+        return None if mask is None else mask[:, ::self.strides[0]]
 
 
 @keras.saving.register_keras_serializable(package="course")
@@ -529,8 +437,7 @@ class PenPositions(keras.layers.Layer):
         self.supports_masking = True
 
     def call(self, inks):
-        ops = keras.ops
-        return ops.concatenate([inks, ops.cumsum(inks[..., :2], axis=1)], axis=-1)
+        return keras.ops.concatenate([inks, keras.ops.cumsum(inks[..., :2], axis=1)], axis=-1)
 
     def compute_output_shape(self, input_shape):
         return (*input_shape[:-1], input_shape[-1] + 2)
@@ -545,9 +452,9 @@ def bag_of_points(n_classes: int, max_len: int, units: int = 192) -> keras.Model
     ``n_classes`` follow. Permuting a sketch's points (moves and positions together)
     leaves its output unchanged.
     """
-    n_classes = _positive_int("n_classes", n_classes)
-    max_len = _positive_int("max_len", max_len)
-    units = _positive_int("units", units)
+    n_classes = checks.integer("n_classes", n_classes)
+    max_len = checks.integer("max_len", max_len)
+    units = checks.integer("units", units)
     ink = keras.Input(shape=(max_len, 3), name="ink")
     length = keras.Input(shape=(), dtype="int32", name="length")
     x = PenPositions()(MaskPadding()([ink, length]))
@@ -570,30 +477,14 @@ def strokes_of(sketch, length: int | None = None) -> list[np.ndarray]:
     sketch = np.asarray(sketch, dtype=np.float64)
     if sketch.ndim != 2 or sketch.shape[1] != 3:
         raise ValueError(f"sketch must have shape [n_points, 3], got {sketch.shape}")
-    if length is not None:
-        length = _non_negative_int("length", length)
-        sketch = sketch[:length]
+    sketch = sketch[:length]
     points = np.vstack([[0.0, 0.0], np.cumsum(sketch[:, :2], axis=0)])
-    ends = np.flatnonzero(sketch[:, 2] > 0.5) + 1  # index in points of each stroke's end
-    strokes, start = [], 0
-    for end in ends:
-        strokes.append(points[start:end + 1])
-        start = end + 1  # the pen goes down again at the next point
-    if start < len(points):
-        strokes.append(points[start:])
-    return [s for s in strokes if len(s)]
+    ends = np.flatnonzero(sketch[:, 2] > 0.5) + 2  # in points, just after each stroke
+    return [stroke for stroke in np.split(points, ends) if len(stroke)]
 
 
-def plot_sketches(
-    sketches,
-    labels,
-    class_names: Sequence[str],
-    n: int = 12,
-    *,
-    lengths=None,
-    predictions=None,
-    ncols: int = 6,
-):
+def plot_sketches(sketches, labels, class_names: Sequence[str], n: int = 12, *,
+                  lengths=None, predictions=None, ncols: int = 6):
     """Draw the first ``n`` sketches, one stroke per colour, titled with their class.
 
     ``sketches`` is a list of stroke-3 arrays or a padded batch ``[batch, steps, 3]``
@@ -605,18 +496,12 @@ def plot_sketches(
 
     from helpers.plots import INPUT_COLOR, PALETTE
 
-    labels = np.asarray(labels)
-    n_available = len(sketches)
-    if isinstance(n, bool) or not isinstance(n, Integral) or not 1 <= n <= n_available:
-        raise ValueError(f"n must be an int in [1, {n_available}], got {n!r}")
-    if len(labels) < n:
-        raise ValueError(f"labels must have at least n={n} entries, got {len(labels)}")
-    if lengths is not None and len(lengths) < n:
-        raise ValueError(f"lengths must have at least n={n} entries, got {len(lengths)}")
-    if predictions is not None and len(predictions) < n:
-        raise ValueError(f"predictions must have at least n={n} entries, got "
-                         f"{len(predictions)}")
-    ncols = min(_positive_int("ncols", ncols), n)
+    n = checks.integer("n", n, 1, len(sketches))
+    for name, values in (("labels", labels), ("lengths", lengths),
+                         ("predictions", predictions)):
+        if values is not None and len(values) < n:
+            raise ValueError(f"{name} must have at least n={n} entries, got {len(values)}")
+    ncols = min(checks.integer("ncols", ncols), n)
     nrows = -(-n // ncols)
     fig, axes = plt.subplots(nrows, ncols, figsize=(1.6 * ncols, 1.75 * nrows),
                              squeeze=False)
@@ -629,49 +514,38 @@ def plot_sketches(
             ax.plot(stroke[:, 0], stroke[:, 1], "-", lw=1.5, color=PALETTE[k % len(PALETTE)])
         ax.set_aspect("equal", adjustable="datalim")
         ax.invert_yaxis()
-        title = class_names[int(labels[i])]
-        color = INPUT_COLOR
-        if predictions is not None:
-            predicted = int(predictions[i])
-            title = f"{title} → {class_names[predicted]}"
-            color = INPUT_COLOR if predicted == int(labels[i]) else PALETTE[1]
-        ax.set_title(title, fontsize=9, color=color)
+        label = int(labels[i])
+        predicted = label if predictions is None else int(predictions[i])
+        title = class_names[label] + ("" if predictions is None
+                                      else f" → {class_names[predicted]}")
+        ax.set_title(title, fontsize=9, color=INPUT_COLOR if predicted == label else PALETTE[1])
     fig.tight_layout()
     return fig, axes
 
 
-def confusion_matrix(y_true, y_pred, n_classes: int) -> np.ndarray:
-    """Counts ``[n_classes, n_classes]``: row = true class, column = predicted class."""
-    n_classes = _positive_int("n_classes", n_classes)
-    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
-    if y_true.shape != y_pred.shape or y_true.ndim != 1:
-        raise ValueError(f"y_true and y_pred must be 1-D of the same length, got shapes "
-                         f"{y_true.shape} and {y_pred.shape}")
-    for arg, values in (("y_true", y_true), ("y_pred", y_pred)):
-        if values.size and (values.min() < 0 or values.max() >= n_classes):
-            raise ValueError(f"{arg} must hold class indices in [0, {n_classes})")
-    counts = np.zeros((n_classes, n_classes), dtype=np.int64)
-    np.add.at(counts, (y_true.astype(np.int64), y_pred.astype(np.int64)), 1)
-    return counts
-
-
 def plot_confusion(y_true, y_pred, class_names: Sequence[str], *, ax=None):
-    """The confusion matrix as a heat map of row fractions (each true class sums to 1)."""
-    import matplotlib.pyplot as plt
+    """The confusion matrix as a heat map of row fractions (each true class sums to 1).
 
-    counts = confusion_matrix(y_true, y_pred, len(class_names))
-    fractions = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+    Rows are the true classes, columns the predicted ones; empty cells stay blank.
+    """
+    import matplotlib.pyplot as plt
+    from sklearn.metrics import ConfusionMatrixDisplay
+
+    y_true, y_pred = checks.array("y_true", y_true, ndim=1), checks.array("y_pred", y_pred, ndim=1)
+    for name, values in (("y_true", y_true), ("y_pred", y_pred)):
+        if len(values) != len(y_true) or values.size and (
+                values.min() < 0 or values.max() >= len(class_names)):
+            raise ValueError(f"y_true and y_pred must have the same length and hold class "
+                             f"indices in [0, {len(class_names)}); {name} does not")
     if ax is None:
         _, ax = plt.subplots(figsize=(4.6, 4))
-    ax.imshow(fractions, cmap="Blues", vmin=0, vmax=1)
+    shown = ConfusionMatrixDisplay.from_predictions(
+        y_true, y_pred, labels=range(len(class_names)), display_labels=class_names,
+        normalize="true", ax=ax, cmap="Blues", colorbar=False, values_format=".2f",
+        xticks_rotation=45, im_kw=dict(vmin=0, vmax=1), text_kw=dict(fontsize=8))
+    for text, fraction in zip(shown.text_.flat, shown.confusion_matrix.flat):
+        text.set_visible(fraction > 0)
+    plt.setp(ax.get_xticklabels(), ha="right")
     ax.grid(False)
-    for (row, col), value in np.ndenumerate(fractions):
-        if counts[row, col]:
-            ax.text(col, row, f"{value:.2f}", ha="center", va="center", fontsize=8,
-                    color="white" if value > 0.6 else "black")
-    ticks = np.arange(len(class_names))
-    ax.set_xticks(ticks, class_names, rotation=45, ha="right")
-    ax.set_yticks(ticks, class_names)
-    ax.set_xlabel("predicted class")
-    ax.set_ylabel("true class")
+    ax.set(xlabel="predicted class", ylabel="true class")
     return ax

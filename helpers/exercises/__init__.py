@@ -8,11 +8,9 @@ stop the notebook, and return ``True``/``False`` so the tests can call them.
 
 from __future__ import annotations
 
-from numbers import Real
-
 import numpy as np
 
-__all__ = ["verdict"]
+from helpers import checks
 
 
 def verdict(answer, expected, *, name: str, rtol: float = 0.05, atol: float = 0.0,
@@ -25,9 +23,8 @@ def verdict(answer, expected, *, name: str, rtol: float = 0.05, atol: float = 0.
     """
     if not isinstance(name, str) or not name:
         raise TypeError(f"name must be a non-empty string, got {name!r}")
-    for arg, value in (("rtol", rtol), ("atol", atol)):
-        if isinstance(value, bool) or not isinstance(value, Real) or value < 0:
-            raise ValueError(f"{arg} must be a number >= 0, got {value!r}")
+    checks.number("rtol", rtol, 0)
+    checks.number("atol", atol, 0)
     try:
         given = np.asarray(answer, dtype="float64")
     except (TypeError, ValueError):
@@ -38,9 +35,7 @@ def verdict(answer, expected, *, name: str, rtol: float = 0.05, atol: float = 0.
         print(f"{name}: expected shape {wanted.shape}, got {given.shape}")
         return False
     right = bool(np.all(np.isclose(given, wanted, rtol=rtol, atol=atol)))
-    if right:
-        print(f"{name}: right.")
-    else:
-        shown = np.array2string(given, precision=4) if given.ndim else f"{float(given):.4g}"
-        print(f"{name}: not yet ({shown})." + (f" Hint: {hint}" if hint else ""))
+    shown = np.array2string(given, precision=4) if given.ndim else f"{float(given):.4g}"
+    print(f"{name}: right." if right else f"{name}: not yet ({shown})." +
+          (f" Hint: {hint}" if hint else ""))
     return right

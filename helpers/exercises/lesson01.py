@@ -8,29 +8,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from helpers import data
+from helpers import checks, data
 from helpers.exercises import verdict
 from helpers.profile import get_profile
-
-__all__ = ["check_best_k", "check_lstsq_mse"]
 
 
 def _splits():
     return data.load("one_step", profile=get_profile())
 
 
-def mean_of_last_k_mse(X, y, k: int) -> float:
-    """Validation MSE of the forecast 'mean of the last ``k`` inputs'."""
-    return float(np.mean((X[:, -k:, 0].astype("float64").mean(axis=1) - y[:, 0]) ** 2))
-
-
 def check_best_k(k) -> bool:
     """Exercise 1: the ``k`` whose 'mean of the last k inputs' forecast has the lowest
     validation MSE (``k`` from 1 to ``n_steps``)."""
-    s = _splits()
-    mses = [mean_of_last_k_mse(s.X_valid, s.y_valid, j) for j in range(1, s.X_valid.shape[1] + 1)]
-    best = int(np.argmin(mses)) + 1
-    return verdict(k, best, name="best k", rtol=0, hint=(
+    X, y = _splits()[2:4]  # the validation set
+    mses = [np.mean((X[:, -j:, 0].astype("float64").mean(axis=1) - y[:, 0]) ** 2)
+            for j in range(1, X.shape[1] + 1)]
+    return verdict(k, int(np.argmin(mses)) + 1, name="best k", rtol=0, hint=(
         "compute the validation MSE for every k from 1 to 50 and take the smallest; "
         "plot the MSE against k to see the trend"))
 
@@ -38,11 +31,7 @@ def check_best_k(k) -> bool:
 def lstsq_mse(n_last: int) -> float:
     """Validation MSE of the least-squares linear model on the last ``n_last`` inputs."""
     s = _splits()
-    n_steps = s.X_train.shape[1]
-    if isinstance(n_last, bool) or not isinstance(n_last, (int, np.integer)):
-        raise TypeError(f"n_last must be an int, got {type(n_last).__name__}")
-    if not 1 <= n_last <= n_steps:
-        raise ValueError(f"n_last must be from 1 to {n_steps}, got {n_last}")
+    n_last = checks.integer("n_last", n_last, 1, s.X_train.shape[1])
 
     def design(X):  # the last n_last inputs and a column of ones for the bias
         return np.c_[X[:, -n_last:, 0], np.ones(len(X))].astype("float64")

@@ -7,14 +7,12 @@ Each ``check_...`` function recomputes the right answer from the data the notebo
 
 from __future__ import annotations
 
+import keras
 import numpy as np
 
-from helpers import data
+from helpers import baselines, data
 from helpers.exercises import verdict
 from helpers.profile import get_profile
-
-__all__ = ["check_seq2seq_targets", "check_drift_mse", "check_param_count",
-           "check_chained_rounds"]
 
 
 def _validation(kind: str):
@@ -31,17 +29,13 @@ def check_seq2seq_targets(Y_valid_seq) -> bool:
                         "series[b, t + 1 + i], where series joins X_valid and Y_valid.")
 
 
-def drift_forecast(X: np.ndarray, ahead: int) -> np.ndarray:
-    """Extrapolate each series' last change: x(t) + i (x(t) - x(t-1)), i = 1..ahead."""
-    last, change = X[:, -1, :1], X[:, -1, :1] - X[:, -2, :1]
-    return last + np.arange(1, ahead + 1) * change
-
-
 def check_drift_mse(mse) -> bool:
-    """Exercise 2: the validation MSE over the ten steps of the "last change" forecast."""
-    P = get_profile()
-    X_valid, Y_valid = _validation("vector")
-    expected = np.mean(np.square(Y_valid - drift_forecast(X_valid, P.ahead)))
+    """Exercise 2: the validation MSE over the ten steps of the "last change" forecast,
+    x(t) + i (x(t) - x(t-1)) for i = 1..ahead."""
+    X, Y_valid = _validation("vector")
+    last, change = X[:, -1, :1], X[:, -1, :1] - X[:, -2, :1]
+    expected = np.mean(np.square(Y_valid - (last + np.arange(1, get_profile().ahead + 1)
+                                            * change)))
     return verdict(mse, expected, name="drift forecast MSE", rtol=0.01,
                    hint="forecast i steps ahead = last input + i * (last input - the one "
                         "before), for i = 1..10; then the MSE over all series and steps.")
@@ -62,10 +56,6 @@ def check_chained_rounds(rounds, model) -> bool:
     """Exercise 4: the MSE of each round of 10 when ``model`` (one forecast of ``ahead``
     values per window, shape ``[batch, ahead]``) is chained over 50 steps, on the
     notebook's 100-value series (section 8)."""
-    import keras
-
-    from helpers import baselines
-
     P = get_profile()
     long_ahead = 5 * P.ahead
     series = data.generate_time_series(P.n_eval, P.n_steps + long_ahead, seed=P.seed_for(1))

@@ -5,11 +5,9 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from helpers import data, gradients, training
+from helpers import checks, data, gradients, training
 from helpers.exercises import verdict
 from helpers.profile import PROFILE
-
-__all__ = ["check_effective_gain", "check_ln_cell_params"]
 
 
 def check_effective_gain(gain, *, activation: str = "tanh", scale: float = 1.5) -> bool:
@@ -18,8 +16,7 @@ def check_effective_gain(gain, *, activation: str = "tanh", scale: float = 1.5) 
     Compared with the rate at which TensorFlow's gradient actually changes per step over
     the notebook's 200-step batch (within 15 %, as the notebook's own table allows).
     """
-    if activation not in ("tanh", "relu"):
-        raise ValueError(f"activation must be 'tanh' or 'relu', got {activation!r}")
+    checks.choice("activation", activation, ("tanh", "relu"))
     n_long = 4 * PROFILE.n_steps
     series = data.generate_time_series(64, n_long + 1, seed=PROFILE.seed)
     training.set_seed(PROFILE.seed)

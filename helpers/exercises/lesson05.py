@@ -5,11 +5,9 @@ from __future__ import annotations
 import keras
 import numpy as np
 
-from helpers import data, training
+from helpers import checks, data, training
 from helpers.exercises import verdict
 from helpers.profile import PROFILE
-
-__all__ = ["check_forget_bias_ratio", "check_lstm_params", "check_peephole_params"]
 
 
 def _lstm_params(units: int, n_inputs: int) -> int:
@@ -58,8 +56,7 @@ def check_forget_bias_ratio(ratio, *, steps: int = 40) -> bool:
     Computed as the notebook does (untrained layers seeded like ``fresh_lstm_layer``,
     500 validation series); compared in log space, within 10 %.
     """
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive int, got {steps!r}")
+    checks.integer("steps", steps)
     expected = _forget_products(True, steps) / _forget_products(False, steps)
     try:
         given = float(ratio)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from helpers import convs
 from helpers.exercises import verdict
 
-__all__ = ["check_receptive_field"]
-
 
 def check_receptive_field(n, *, kernel_size: int = 3, rates=(1, 2, 4, 8) * 2) -> bool:
     """Exercise 1: the receptive field of a stack of causal convolutions."""

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from helpers import checks
 from helpers.datasets import realdata
-from helpers.datasets.realdata import CALENDAR, DAY, MODELS, WEEK, _int
+from helpers.datasets.realdata import CALENDAR, DAY, MODELS, WEEK
 from helpers.exercises import verdict
 
 __all__ = ["check_calendar_weights", "check_aic_order", "check_ar_mae"]
@@ -25,8 +26,7 @@ def _demand() -> realdata.Demand:
 
 def check_calendar_weights(n, *, kind: str = "conv_gru") -> bool:
     """Exercise 1: the weights the calendar's channels add to network ``kind``."""
-    if kind not in MODELS:
-        raise ValueError(f"kind must be one of {MODELS}, got {kind!r}")
+    checks.choice("kind", kind, MODELS)
     S = realdata.get_settings()
 
     def count(channels: int) -> int:
@@ -43,7 +43,7 @@ def check_aic_order(p, *, maxlag: int = 2 * DAY) -> bool:
     """Exercise 2: the AR order AIC picks when it may search up to ``maxlag`` lags."""
     from statsmodels.tsa.ar_model import ar_select_order
 
-    maxlag = _int("maxlag", maxlag)
+    maxlag = checks.integer("maxlag", maxlag)
     demand = _demand()
     order = ar_select_order(demand.d[WEEK:demand.train_end], maxlag=maxlag, ic="aic",
                             trend="c")
@@ -54,7 +54,7 @@ def check_aic_order(p, *, maxlag: int = 2 * DAY) -> bool:
 
 def check_ar_mae(mae, *, lags: int) -> bool:
     """Exercise 2: the next-day test MAE (MW) of the AR(``lags``) model of the change."""
-    lags = _int("lags", lags)
+    lags = checks.integer("lags", lags)
     demand = _demand()
     horizon = realdata.get_settings().horizon
     at = demand.test_origins(horizon)

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from numbers import Real
-
+from helpers import checks
 from helpers.exercises import verdict
-
-__all__ = ["check_noise_floor"]
 
 
 def check_noise_floor(variance, *, width: float = 0.2) -> bool:
     """Exercise 2: the variance of uniform noise of total ``width`` (the MSE floor)."""
-    if isinstance(width, bool) or not isinstance(width, Real) or width <= 0:
-        raise ValueError(f"width must be a positive number, got {width!r}")
+    checks.number("width", width, above=0)
     return verdict(variance, width ** 2 / 12, name="noise floor", rtol=0.01,
                    hint="the variance of a uniform variable on an interval of width w")
