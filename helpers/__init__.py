@@ -25,8 +25,6 @@ The maintainers' tools (navigation links, test schedule, seeds, bench, generatin
 :mod:`helpers.taught`) live in the ``tools`` package.
 """
 
-from __future__ import annotations
-
 import contextlib
 import importlib
 import importlib.abc

@@ -9,8 +9,6 @@
   (notebook 03's iterative and chained forecasts).
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 

@@ -6,8 +6,6 @@ function starts with lines such as ``units = checks.integer("units", units)``. O
 public entry points check their arguments; private functions trust their callers.
 """
 
-from __future__ import annotations
-
 import operator
 from collections.abc import Collection
 from numbers import Integral, Real

@@ -16,8 +16,6 @@ use them to redraw a stack as its settings change.
   speed claims on these counts and only show the wall-clock times.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 from math import prod
 from typing import NamedTuple

@@ -21,8 +21,6 @@ sequence    ``[batch, n_steps, ahead]`` at *every* input step t, the ``ahead``
 ========== ========================= ======================================
 """
 
-from __future__ import annotations
-
 from collections import namedtuple
 
 import numpy as np

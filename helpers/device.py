@@ -1,7 +1,5 @@
 """What this notebook runs on: versions, CPU or GPU, XLA, and the run profile."""
 
-from __future__ import annotations
-
 import os
 import platform
 

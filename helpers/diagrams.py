@@ -4,8 +4,6 @@ Kept out of the notebooks so the lessons show the idea, not the drawing code. Ev
 function draws on a given ``ax`` (or makes a figure) and returns what it drew on.
 """
 
-from __future__ import annotations
-
 from collections.abc import Sequence
 
 import matplotlib.pyplot as plt
@@ -32,9 +30,8 @@ _IN, _OUT = -_H / 2 - 0.07, _H / 2 + 0.07  # where arrows meet a box, below and 
 # --- primitives shared by the figures ----------------------------------------------------
 
 def _arrow(ax, start, end, color=INK, ls="-", rad=0.0, lw=1.2):
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12,
-                                 color=color, lw=lw, ls=ls,
-                                 connectionstyle=f"arc3,rad={rad}"))
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12, color=color,
+                                 lw=lw, ls=ls, connectionstyle=f"arc3,rad={rad}"))
 
 
 def _text(ax, x, y, text, size=9, **kwargs):
@@ -48,11 +45,11 @@ def _wire(ax, x, start, end, text_y, text, size=8, color=None):
     _text(ax, x, text_y, text, size, color=color)
 
 
-def _box(ax, x, y, label="", color=CELL_COLOR):
-    ax.add_patch(FancyBboxPatch((x - _W / 2, y - _H / 2), _W, _H,
-                                boxstyle="round,pad=0.05", fc=color, ec=INK, lw=1))
+def _box(ax, x, y, label="", color=CELL_COLOR, width=_W, height=_H, size=9, pad=0.05, zorder=1):
+    ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height, zorder=zorder,
+                                boxstyle=f"round,pad={pad}", fc=color, ec=INK, lw=1))
     if label:
-        _text(ax, x, y, label)
+        _text(ax, x, y, label, size)
 
 
 def _loop(ax, y):
@@ -60,16 +57,18 @@ def _loop(ax, y):
     _arrow(ax, (_W / 2 + 0.07, y + 0.2), (_W / 2 + 0.07, y - 0.2), rad=-2.2, color=PALETTE[0])
 
 
-def _link(ax, x, y=0):
-    """The state passed from the copy left of ``x`` to the copy at ``x``."""
-    _arrow(ax, (x - _GAP + _W / 2 + 0.07, y), (x - _W / 2 - 0.07, y), color=PALETTE[0])
+def _link(ax, x, y=0, name="", prev="", gap=_GAP, half=_W / 2, text_y=0.18):
+    """The state passed from the copy left of ``x`` to the copy at ``x``, labelled
+    ``name_(prev)`` when ``name`` is given."""
+    _arrow(ax, (x - gap + half + 0.07, y), (x - half - 0.07, y), color=PALETTE[0])
+    if name:
+        _text(ax, x - gap / 2, text_y, f"${name}_{{({prev})}}$", 7, va="bottom", color=PALETTE[0])
 
 
-def _frame(ax, xlim, ylim, title=""):
-    ax.set(xlim=xlim, ylim=ylim, aspect="equal")
+def _frame(ax, xlim, ylim, title="", aspect="equal"):
+    ax.set(xlim=xlim, ylim=ylim, aspect=aspect)
     ax.axis("off")
-    if title:
-        ax.set_title(title, fontsize=10)
+    ax.set_title(title, fontsize=10)
     return ax
 
 
@@ -79,22 +78,20 @@ def _step_label(i: int, n: int) -> str:
 
 def _axes(ax: plt.Axes | None, figsize: tuple[float, float]) -> plt.Axes:
     """``ax`` itself, or a new figure's axes of size ``figsize`` when ``ax`` is None."""
-    if ax is None:
-        return plt.subplots(figsize=figsize)[1]
-    return checks.instance("ax", ax, plt.Axes, "a matplotlib Axes or None")
+    return (plt.subplots(figsize=figsize)[1] if ax is None
+            else checks.instance("ax", ax, plt.Axes, "a matplotlib Axes or None"))
 
 
 def _two_panels(widths, height):
     """A figure with the rolled-up view on the left and the unrolled one on the right."""
-    fig, axes = plt.subplots(1, 2, figsize=(_SCALE * sum(widths) + 0.8, _SCALE * height + 0.6),
-                             gridspec_kw={"width_ratios": widths})
-    return fig, list(axes)
+    return plt.subplots(1, 2, figsize=(_SCALE * sum(widths) + 0.8, _SCALE * height + 0.6),
+                        gridspec_kw={"width_ratios": widths})
 
 
 # --- recurrent cells, rolled up and unrolled through time --------------------------------
 
 def recurrent_neuron(ax: plt.Axes, *, label: str = "", state: str = "y",
-                     out: str | None = None) -> plt.Axes:
+                     out: str | None = None, title: str = "") -> plt.Axes:
     """One recurrent cell with its state fed back to itself (the rolled-up view).
 
     ``out``: the name of the output drawn above the cell (default: the state's name, as
@@ -105,7 +102,7 @@ def recurrent_neuron(ax: plt.Axes, *, label: str = "", state: str = "y",
     _wire(ax, 0, _OUT, 1.35, 1.55, f"${state if out is None else out}_{{(t)}}$", 9)
     _loop(ax, 0)  # the state, fed back as the next step's extra input
     _text(ax, _W / 2 + 0.55, 0, f"${state}_{{(t-1)}}$", 8, ha="left", color=PALETTE[0])
-    return _frame(ax, (-1.3, 2.0), (-1.75, 1.75))
+    return _frame(ax, (-1.3, 2.0), (-1.75, 1.75), title)
 
 
 def unrolled(ax: plt.Axes, n_steps: int = 4, *, inputs: Sequence[bool] | None = None,
@@ -132,44 +129,13 @@ def unrolled(ax: plt.Axes, n_steps: int = 4, *, inputs: Sequence[bool] | None = 
             _wire(ax, x, _OUT, 1.35, 1.58, f"${out}_{{({t})}}$",
                   color=IGNORED if outputs[i] == "ignored" else INK)
         if i:
-            _link(ax, x)
-            _text(ax, x - _GAP / 2, 0.18, f"${state}_{{({_step_label(i - 1, n_steps)})}}$",
-                  7, va="bottom", color=PALETTE[0])
+            _link(ax, x, 0, state, _step_label(i - 1, n_steps))
+    grad = dict(color=GRADIENT, ls="--")  # gradients: dashed
     for step in gradient_from:
-        _arrow(ax, (step * _GAP + 0.25, 1.35), (step * _GAP + 0.25, _OUT), color=GRADIENT,
-               ls="--")
+        _arrow(ax, (step * _GAP + 0.25, 1.35), (step * _GAP + 0.25, _OUT), **grad)
     for j in range(max(gradient_from, default=0), 0, -1):
-        _arrow(ax, ((j * _GAP) - _W / 2 - 0.07, -0.2), ((j - 1) * _GAP + _W / 2 + 0.07, -0.2),
-               color=GRADIENT, ls="--")
+        _arrow(ax, (j * _GAP - _W / 2 - 0.07, -0.2), ((j - 1) * _GAP + _W / 2 + 0.07, -0.2), **grad)
     return _frame(ax, (-1.3, (n_steps - 1) * _GAP + 1.3), (-1.75, 1.75), title)
-
-
-def _vector(ax, x, y, n, name, t, sign=-1, size=0.22):
-    """A vector drawn as ``n`` small squares in a row centred on ``(x, y)``, named
-    ``name_(t)`` below it (``sign=-1``) or above it (``sign=1``)."""
-    left = x - n * size / 2
-    for i in range(n):
-        ax.add_patch(plt.Rectangle((left + i * size, y - size / 2), size, size,
-                                   fc="white", ec=INK, lw=0.9))
-    _text(ax, x, y + sign * (size / 2 + 0.22), f"$\\mathbf{{{name}}}_{{({t})}}$", 8,
-          color=INK)
-
-
-def _layer(ax, x, n_neurons, n_inputs, t):
-    """A layer of ``n_neurons`` recurrent neurons: a wide box of circles, the input vector
-    below it, the output vector (one square per neuron, straight above it) above it."""
-    spacing = 0.32
-    half = n_neurons * spacing / 2 + 0.12
-    ax.add_patch(FancyBboxPatch((x - half, -0.25), 2 * half, 0.5, boxstyle="round,pad=0.05",
-                                fc=CELL_COLOR, ec=INK, lw=1))
-    centres = [x + (i - (n_neurons - 1) / 2) * spacing for i in range(n_neurons)]
-    for cx in centres:
-        ax.add_patch(plt.Circle((cx, 0), 0.1, fc="white", ec=INK, lw=0.9))
-    _vector(ax, x, -1.15, n_inputs, "x", t)
-    _arrow(ax, (x, -1.0), (x, -0.32))
-    for cx in centres:
-        _arrow(ax, (cx, 0.12), (cx, 0.9), lw=0.9)
-    _vector(ax, x, 1.0, n_neurons, "y", t, sign=1, size=spacing)
 
 
 def layer_of_neurons(n_neurons: int = 5, n_steps: int = 3, *,
@@ -183,22 +149,33 @@ def layer_of_neurons(n_neurons: int = 5, n_steps: int = 3, *,
     n_neurons = checks.integer("n_neurons", n_neurons, 1, 8)
     n_steps = checks.integer("n_steps", n_steps, 1, 6)
     n_inputs = checks.integer("n_inputs", n_inputs, 1, 8)
-    half = n_neurons * 0.32 / 2 + 0.12
+    spacing = 0.32  # between the neurons of the layer
+    half = n_neurons * spacing / 2 + 0.12
     gap = 2 * half + 1.4
     fig, (rolled, unrolled_) = _two_panels(
         [2 * half + 1.6, (n_steps - 1) * gap + 2 * half + 0.6], 3.5)
-    _layer(rolled, 0, n_neurons, n_inputs, "t")
+    for ax, steps in ((rolled, 1), (unrolled_, n_steps)):
+        for i in range(steps):
+            # a wide box of neurons, the input vector below it, one output per neuron above
+            x, t = i * gap, _step_label(i, steps)
+            _box(ax, x, 0, width=2 * half, height=0.5)
+            for k in range(n_neurons):
+                cx = x + (k - (n_neurons - 1) / 2) * spacing
+                ax.add_patch(plt.Circle((cx, 0), 0.1, fc="white", ec=INK, lw=0.9))
+                _arrow(ax, (cx, 0.12), (cx, 0.9), lw=0.9)
+            _arrow(ax, (x, -1.0), (x, -0.32))
+            # the vectors x(t) below and y(t) above, as rows of squares, named outside
+            for y, n, name, size in ((-1.15, n_inputs, "x", 0.22), (1.0, n_neurons, "y", spacing)):
+                for j in range(n):
+                    ax.add_patch(plt.Rectangle((x - n * size / 2 + j * size, y - size / 2),
+                                               size, size, fc="white", ec=INK, lw=0.9))
+                _text(ax, x, y + np.sign(y) * (size / 2 + 0.22),
+                      f"$\\mathbf{{{name}}}_{{({t})}}$", 8, color=INK)
+            if i:
+                _link(ax, x, 0, "\\mathbf{y}", _step_label(i - 1, n_steps), gap, half, 0.15)
     # the output vector, fed back into the layer at the next step
     _arrow(rolled, (half * 0.7 + 0.1, 1.0), (half + 0.07, 0), color=PALETTE[0], rad=-0.9)
     _text(rolled, half + 0.55, 0.55, "$\\mathbf{y}_{(t-1)}$", 8, ha="left", color=PALETTE[0])
-    for i in range(n_steps):
-        _layer(unrolled_, i * gap, n_neurons, n_inputs, _step_label(i, n_steps))
-        if i:
-            _arrow(unrolled_, ((i - 1) * gap + half + 0.07, 0), (i * gap - half - 0.07, 0),
-                   color=PALETTE[0])
-            _text(unrolled_, i * gap - gap / 2, 0.15,
-                  f"$\\mathbf{{y}}_{{({_step_label(i - 1, n_steps)})}}$", 7, va="bottom",
-                  color=PALETTE[0])
     _frame(rolled, (-half - 0.3, half + 1.3), (-1.6, 1.75), "a layer of recurrent neurons")
     _frame(unrolled_, (-half - 0.3, (n_steps - 1) * gap + half + 0.3), (-1.6, 1.75),
            "the same layer, unrolled through time")
@@ -211,27 +188,24 @@ def memory_cell(n_steps: int = 3) -> tuple[plt.Figure, list[plt.Axes]]:
     goes to the next step, its output y_(t) goes up, and the two may differ."""
     n_steps = checks.integer("n_steps", n_steps, 1, 6)
     fig, axes = _two_panels([3.3, (n_steps - 1) * _GAP + 2.6], 3.5)
-    recurrent_neuron(axes[0], label="cell", state="h", out="y").set_title(
-        "a memory cell", fontsize=10)
+    recurrent_neuron(axes[0], label="cell", state="h", out="y", title="a memory cell")
     unrolled(axes[1], n_steps, label="cell", state="h", out="y",
              title="unrolled: the state $h$ goes right, the output $y$ goes up")
     fig.tight_layout()
-    return fig, axes
+    return fig, list(axes)
 
 
 def sequence_shapes(n_steps: int = 4) -> tuple[plt.Figure, list[plt.Axes]]:
     """The four ways to feed and read a recurrent network, side by side."""
     fig, axes = plt.subplots(1, 4, figsize=(14, 2.8))
-    half = n_steps // 2
+    half, rest = n_steps // 2, n_steps - n_steps // 2  # encoder and decoder steps
     unrolled(axes[0], n_steps, title="sequence to sequence")
     unrolled(axes[1], n_steps, outputs=["ignored"] * (n_steps - 1) + ["used"],
              title="sequence to vector")
-    unrolled(axes[2], n_steps, inputs=[True] + [False] * (n_steps - 1),
-             title="vector to sequence")
-    unrolled(axes[3], n_steps, inputs=[True] * half + [False] * (n_steps - half),
-             outputs=["none"] * half + ["used"] * (n_steps - half),
-             colors=[ENCODER_COLOR] * half + [CELL_COLOR] * (n_steps - half),
-             title="encoder (orange) - decoder (blue)")
+    unrolled(axes[2], n_steps, inputs=[True] + [False] * (n_steps - 1), title="vector to sequence")
+    unrolled(axes[3], n_steps, inputs=[True] * half + [False] * rest,
+             outputs=["none"] * half + ["used"] * rest, title="encoder (orange) - decoder (blue)",
+             colors=[ENCODER_COLOR] * half + [CELL_COLOR] * rest)
     fig.tight_layout()
     return fig, list(axes)
 
@@ -242,10 +216,8 @@ def bptt(n_steps: int = 5, used: Sequence[int] = (2, 3, 4)) -> tuple[plt.Figure,
     unrolled(ax, n_steps, outputs=["used" if i in used else "ignored" for i in range(n_steps)],
              gradient_from=list(used),
              title="forward pass (solid) and gradients (dashed) through time")
-    xs = [i * _GAP for i in used]
     names = ", ".join(f"y_{{({_step_label(i, n_steps)})}}" for i in used)
-    ax.text(sum(xs) / len(xs), 2.05, f"cost  $C({names})$", ha="center", fontsize=9,
-            color=GRADIENT)
+    _text(ax, _GAP * np.mean(used), 2.05, f"cost  $C({names})$", va="baseline", color=GRADIENT)
     ax.set_ylim(-1.75, 2.3)
     return fig, ax
 
@@ -261,8 +233,7 @@ def deep_rnn(n_layers: int = 3, n_steps: int = 3) -> tuple[plt.Figure, list[plt.
     fig, (rolled, unrolled_) = _two_panels([2.6, (n_steps - 1) * _GAP + 2.0], top + 3.4)
     for ax, steps in ((rolled, 1), (unrolled_, n_steps)):
         for i in range(steps):
-            x = i * _GAP
-            t = "t" if ax is rolled else _step_label(i, n_steps)
+            x, t = i * _GAP, _step_label(i, steps)
             _wire(ax, x, -1.2, _IN, -1.45, f"$x_{{({t})}}$")
             _wire(ax, x, top + _H / 2 + 0.07, top + 1.2, top + 1.45, f"$y_{{({t})}}$")
             for layer in range(n_layers):
@@ -301,21 +272,17 @@ def dilated_stack(dilation_rates: Sequence[int], kernel_size: int = 2, *,
     for row in range(len(rates), 0, -1):
         d, below = rates[row - 1], set()
         for s in needed:
-            for j in range(kernel_size):
-                if s - j * d >= 0:
-                    ax.plot([s, s - j * d], [row, row - 1], color=PALETTE[0], lw=0.9,
-                            zorder=1)
-                    below.add(s - j * d)
+            for source in range(s, -1, -d)[:kernel_size]:  # the steps s reads, a row below
+                ax.plot([s, source], [row, row - 1], color=PALETTE[0], lw=0.9, zorder=1)
+                below.add(source)
         ax.scatter(sorted(needed), [row] * len(needed), s=16, color=PALETTE[0], zorder=3)
         _text(ax, -1, row, f"d={d}", 8, ha="right")
         needed = below
     ax.scatter(sorted(needed), [0] * len(needed), s=18, color=GRADIENT, zorder=3)
     _text(ax, -1, 0, "input", 8, ha="right")
-    ax.set(xlim=(-6, n_steps), ylim=(-0.6, len(rates) + 0.6))
-    ax.axis("off")
-    ax.set_title(f"kernel {kernel_size}, rates {rates}: the last output sees {field} steps"
-                 + ("" if field <= n_steps else f" ({n_steps} drawn)"), fontsize=10)
-    return ax
+    drawn = "" if field <= n_steps else f" ({n_steps} drawn)"
+    title = f"kernel {kernel_size}, rates {rates}: the last output sees {field} steps{drawn}"
+    return _frame(ax, (-6, n_steps), (-0.6, len(rates) + 0.6), title, "auto")
 
 
 def seq_to_seq_targets(n_steps: int = 4, ahead: int = 10, *,
@@ -333,8 +300,7 @@ def seq_to_seq_targets(n_steps: int = 4, ahead: int = 10, *,
     shown = list(range(1, ahead + 1)) if ahead <= 4 else [1, 2, None, ahead]
     ax = _axes(ax, (_SCALE * ((n_steps - 1) * _GAP + 2.6) + 0.6,
                     _SCALE * (3.2 + len(shown) * 0.34) + 0.6))
-    for i in range(n_steps):
-        x = i * _GAP
+    for i, x in enumerate(_GAP * np.arange(n_steps)):
         _box(ax, x, 0)
         _wire(ax, x, -1.35, _IN, -1.58, f"$x_{{({i})}}$", 9)
         _arrow(ax, (x, _OUT), (x, 1.0))
@@ -343,16 +309,14 @@ def seq_to_seq_targets(n_steps: int = 4, ahead: int = 10, *,
             if k is None:
                 _text(ax, x, y + size / 2, "$\\vdots$")
                 continue
-            ax.add_patch(plt.Rectangle((x - size / 2, y), size, size, fc="white",
-                                       ec=GRADIENT, lw=1))
+            ax.add_patch(plt.Rectangle((x - size / 2, y), size, size, fc="white", ec=GRADIENT))
             _text(ax, x + size / 2 + 0.08, y + size / 2, f"$x_{{({i + k})}}$", 8, ha="left",
                   color=GRADIENT)
         if i:
             _link(ax, x)
     _text(ax, -_W / 2 - 0.15, 1.05 + len(shown) * size / 2, "targets", 8, ha="right",
           color=GRADIENT, rotation=90)
-    return _frame(ax, (-1.3, (n_steps - 1) * _GAP + 1.3),
-                  (-1.8, 1.05 + len(shown) * size + 0.35),
+    return _frame(ax, (-1.3, (n_steps - 1) * _GAP + 1.3), (-1.8, 1.05 + len(shown) * size + 0.35),
                   f"sequence to sequence: at step $t$ the targets are "
                   f"$x_{{(t+1)}}, \\ldots, x_{{(t+{ahead})}}$")
 
@@ -361,8 +325,7 @@ def seq_to_seq_targets(n_steps: int = 4, ahead: int = 10, *,
 
 def _op(ax, x, y, symbol):
     """An elementwise operation: a small circle with its symbol (x, +, tanh, 1-)."""
-    ax.add_patch(plt.Circle((x, y), 0.22 if len(symbol) < 3 else 0.3, fc="white",
-                            ec=INK, lw=1, zorder=3))
+    ax.add_patch(plt.Circle((x, y), 0.22 if len(symbol) < 3 else 0.3, fc="white", ec=INK, zorder=3))
     _text(ax, x, y, symbol, 7 if len(symbol) > 1 else 10, zorder=4)
 
 
@@ -372,12 +335,10 @@ def _dot(ax, *points, color=INK):
         ax.add_patch(plt.Circle((x, y), 0.06, fc=color, ec="none", zorder=4))
 
 
-def _layer_box(ax, x, y, text, width=0.76, height=0.52, color=CELL_COLOR, fontsize=9):
-    """A layer drawn as a rounded box centred on ``(x, y)``, with ``text`` in it."""
-    ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height,
-                                boxstyle="round,pad=0.03", fc=color, ec=INK, lw=1,
-                                zorder=2))
-    _text(ax, x, y, text, fontsize, zorder=3)
+def _layer_box(ax, x, y, text, width=0.76, height=0.52, color=CELL_COLOR, size=9):
+    """A layer drawn as a rounded box centred on ``(x, y)``, with ``text`` in it, above the
+    lines that run into it."""
+    _box(ax, x, y, text, color, width, height, size, pad=0.03, zorder=2)
 
 
 def _gate(ax, x, y, activation, name, bus=None):
@@ -389,48 +350,52 @@ def _gate(ax, x, y, activation, name, bus=None):
         _arrow(ax, (x, bus), (x, y - 0.3))
 
 
-def _lines(ax, points, color=INK, arrow=True, lw=1.2, ls="-"):
+def _lines(ax, points, color=INK, arrow=True, ls="-"):
     """A polyline through ``points``, with an arrow head on its last segment."""
     xs, ys = zip(*points)
-    ax.plot(xs[:-1], ys[:-1], color=color, lw=lw, ls=ls, solid_capstyle="round", zorder=1)
+    ax.plot(xs[:-1], ys[:-1], color=color, lw=1.2, ls=ls, solid_capstyle="round", zorder=1)
     if arrow:
-        _arrow(ax, points[-2], points[-1], color=color, lw=lw, ls=ls)
+        _arrow(ax, points[-2], points[-1], color=color, ls=ls)
     else:
-        ax.plot(xs[-2:], ys[-2:], color=color, lw=lw, ls=ls, zorder=1)
+        ax.plot(xs[-2:], ys[-2:], color=color, lw=1.2, ls=ls, zorder=1)
 
 
-def _state_line(ax, y, x_times, x_plus, before, after):
-    """The state carried along the top: scaled at ``x_times``, added to at ``x_plus``."""
-    _lines(ax, [(-0.6, y), (x_times - 0.22, y)])
-    _text(ax, -0.7, y, before, 10, ha="right")
-    _op(ax, x_times, y, "×")
-    _lines(ax, [(x_times + 0.22, y), (x_plus - 0.22, y)])
-    _op(ax, x_plus, y, "+")
-    _lines(ax, [(x_plus + 0.22, y), (9.6, y)])
-    _text(ax, 9.7, y, after, 10, ha="left")
+def _ends(ax, y, name):
+    """``name_(t-1)`` where a line at height ``y`` comes into a gated cell, ``name_(t)`` where
+    it leaves."""
+    _text(ax, -0.7, y, f"$\\mathbf{{{name}}}_{{(t-1)}}$", 10, ha="right")
+    _text(ax, 9.7, y, f"$\\mathbf{{{name}}}_{{(t)}}$", 10, ha="left")
 
 
-def _cell_frame(ax, top, title):
-    return _frame(ax, (-1.9, 10.6), (-1.2, top + 1.35), title)
-
-
-_LSTM_TOP, _LSTM_GATES = 4.0, 1.4  # heights of the long-term state line and the gates
+_TOP, _GATES, _BUS = 4.0, 1.4, 0.35  # heights of the state line, the gates and the bus
 _LSTM_GATE_X = {"f": 2.0, "g": 3.6, "i": 5.0, "o": 6.6}  # where each layer stands
 
 
-def _lstm_body(ax: plt.Axes | None) -> plt.Axes:
-    """The LSTM cell that ``lstm_cell`` and ``peephole_lstm_cell`` share (no title)."""
-    ax = _axes(ax, (_SCALE * 11, _SCALE * 5.6))
-    top, mid, gates, bus = _LSTM_TOP, 2.9, _LSTM_GATES, 0.35
+def _cell(ax, title, state, times, plus, x_input, low, y_from):
+    """What the gated cells share: the frame; the state along the top, scaled at ``times``
+    and added to at ``plus``; x(t) rising from ``low`` at ``x_input``; y(t) rising from
+    ``y_from`` at the right."""
+    ax = _frame(_axes(ax, (_SCALE * 11, _SCALE * 5.6)), (-1.9, 10.6), (-1.2, _TOP + 1.35), title)
+    for start, end in ((-0.6, times - 0.22), (times + 0.22, plus - 0.22), (plus + 0.22, 9.6)):
+        _lines(ax, [(start, _TOP), (end, _TOP)])
+    _op(ax, times, _TOP, "×")
+    _op(ax, plus, _TOP, "+")
+    _ends(ax, _TOP, state)
+    _wire(ax, x_input, low, _BUS - 0.02, low - 0.2, "$\\mathbf{x}_{(t)}$", 10)
+    _wire(ax, 8.8, y_from, _TOP + 0.9, _TOP + 1.1, "$\\mathbf{y}_{(t)}$", 10)
+    return ax
+
+
+def _lstm_body(ax: plt.Axes | None, title: str) -> plt.Axes:
+    """The LSTM cell that ``lstm_cell`` and ``peephole_lstm_cell`` share."""
+    top, mid, gates, bus = _TOP, 2.9, _GATES, _BUS
     # the long-term state: c(t-1) -> x f -> + i*g -> c(t)
-    _state_line(ax, top, 2.0, 5.0, "$\\mathbf{c}_{(t-1)}$", "$\\mathbf{c}_{(t)}$")
+    ax = _cell(ax, title, "c", 2.0, 5.0, 4.3, -0.55, gates + 0.55)
     # the four layers, fed by [h(t-1), x(t)] along the bus
-    activations = {"f": "σ", "g": "tanh", "i": "σ", "o": "σ"}
-    for name, x in _LSTM_GATE_X.items():
-        _gate(ax, x, gates, activations[name], f"$\\mathbf{{{name}}}_{{(t)}}$", bus)
+    for (name, x), activation in zip(_LSTM_GATE_X.items(), ["σ", "tanh", "σ", "σ"]):
+        _gate(ax, x, gates, activation, f"$\\mathbf{{{name}}}_{{(t)}}$", bus)
     _lines(ax, [(-0.6, bus), (6.6, bus)], arrow=False)
-    _text(ax, -0.7, bus, "$\\mathbf{h}_{(t-1)}$", 10, ha="right")
-    _wire(ax, 4.3, -0.55, bus - 0.02, -0.75, "$\\mathbf{x}_{(t)}$", 10)
+    _ends(ax, bus, "h")
     # forget gate scales c; i x g is added
     _arrow(ax, (2.0, gates + 0.3), (2.0, top - 0.24))
     _op(ax, 4.3, mid, "×")
@@ -445,9 +410,6 @@ def _lstm_body(ax: plt.Axes | None) -> plt.Axes:
     _arrow(ax, (8.0, mid + 0.14), (8.0, gates + 0.78))
     _lines(ax, [(6.6, gates + 0.3), (6.6, gates + 0.55), (8.0 - 0.23, gates + 0.55)])
     _lines(ax, [(8.23, gates + 0.55), (8.8, gates + 0.55), (8.8, bus), (9.6, bus)])
-    _text(ax, 9.7, bus, "$\\mathbf{h}_{(t)}$", 10, ha="left")
-    _lines(ax, [(8.8, gates + 0.55), (8.8, top + 0.9)])
-    _text(ax, 8.8, top + 1.1, "$\\mathbf{y}_{(t)}$", 10)
     return ax
 
 
@@ -456,8 +418,7 @@ def lstm_cell(ax: plt.Axes | None = None) -> plt.Axes:
     the forget gate f scales it, the input gate i admits the candidate g, and the output
     gate o reads a tanh of the new c into the short-term state h (also the output y).
     """
-    return _cell_frame(_lstm_body(ax), _LSTM_TOP, "an LSTM cell: forget (f), input (i) "
-                                                  "and output (o) gates, candidate g")
+    return _lstm_body(ax, "an LSTM cell: forget (f), input (i) and output (o) gates, candidate g")
 
 
 def peephole_lstm_cell(ax: plt.Axes | None = None) -> plt.Axes:
@@ -466,9 +427,10 @@ def peephole_lstm_cell(ax: plt.Axes | None = None) -> plt.Axes:
     dashed in ``PEEPHOLE_COLOR``. The old state c(t-1) feeds the forget gate f and the
     input gate i; the new state c(t) feeds the output gate o.
     """
-    ax = _lstm_body(ax)
-    top, gates, lane = _LSTM_TOP, _LSTM_GATES, 2.25  # lane: the height the peepholes run at
-    into = gates + 0.29  # just above a gate's box, left of its output line
+    ax = _lstm_body(ax, "an LSTM cell with peepholes (dashed, green): "
+                        "$\\mathbf{c}_{(t-1)}$ feeds f and i, $\\mathbf{c}_{(t)}$ feeds o")
+    # lane: the height the peepholes run at; into: just above a gate, left of its output line
+    top, lane, into = _TOP, 2.25, _GATES + 0.29
     x = {name: at - 0.25 for name, at in _LSTM_GATE_X.items()}
     style = dict(color=PEEPHOLE_COLOR, ls="--")
     # c(t-1), tapped before the forget gate scales it, to f and to i
@@ -476,11 +438,8 @@ def peephole_lstm_cell(ax: plt.Axes | None = None) -> plt.Axes:
     _lines(ax, [(x["f"], lane), (x["f"], into)], **style)
     # the new c(t), tapped after the addition, to o
     _lines(ax, [(5.9, top), (5.9, lane), (x["o"], lane), (x["o"], into)], **style)
-    _dot(ax, (0.9, top), (5.9, top), color=PEEPHOLE_COLOR)
-    _dot(ax, (x["f"], lane), color=PEEPHOLE_COLOR)
-    return _cell_frame(ax, top, "an LSTM cell with peepholes (dashed, green): "
-                                "$\\mathbf{c}_{(t-1)}$ feeds f and i, "
-                                "$\\mathbf{c}_{(t)}$ feeds o")
+    _dot(ax, (0.9, top), (5.9, top), (x["f"], lane), color=PEEPHOLE_COLOR)
+    return ax
 
 
 def gru_cell(ax: plt.Axes | None = None) -> plt.Axes:
@@ -488,15 +447,12 @@ def gru_cell(ax: plt.Axes | None = None) -> plt.Axes:
     old state and writes 1 - z of the candidate g (equation 15-4), and the reset gate r
     decides how much of the old state the candidate is computed from.
     """
-    ax = _axes(ax, (_SCALE * 11, _SCALE * 5.6))
-    top, mid, gates, bus, low = 4.0, 2.75, 1.4, 0.35, -0.25
+    top, mid, gates, bus, low = _TOP, 2.75, _GATES, _BUS, -0.25
     # h(t-1) -> x (1 - z) -> + z*g -> h(t)
-    _state_line(ax, top, 3.0, 6.4, "$\\mathbf{h}_{(t-1)}$", "$\\mathbf{h}_{(t)}$")
-    _lines(ax, [(8.8, top), (8.8, top + 0.9)])
-    _text(ax, 8.8, top + 1.1, "$\\mathbf{y}_{(t)}$", 10)
+    ax = _cell(ax, "a GRU cell: update (z) and reset (r) gates, candidate g", "h", 3.0, 6.4,
+               2.4, -0.75, top)
     # the gates read [h(t-1), x(t)]; the candidate reads [r x h(t-1), x(t)]
     _lines(ax, [(0.2, top), (0.2, bus), (3.0, bus)], arrow=False)
-    _wire(ax, 2.4, -0.75, bus - 0.02, -0.95, "$\\mathbf{x}_{(t)}$", 10)
     _lines(ax, [(2.4, low), (6.4, low), (6.4, gates - 0.29)])
     _gate(ax, 1.2, gates, "σ", "$\\mathbf{r}_{(t)}$", bus)
     _gate(ax, 3.0, gates, "σ", "$\\mathbf{z}_{(t)}$", bus)
@@ -515,13 +471,12 @@ def gru_cell(ax: plt.Axes | None = None) -> plt.Axes:
     _lines(ax, [(1.2, top), (1.2, mid + 0.23)])
     # r x h(t-1) to the candidate: it crosses the update gate's input without joining it,
     # drawn over it with a white gap, away from the arrow head
-    xs, ys = zip(*[(1.42, mid), (2.0, mid), (2.0, 0.72), (5.6, 0.72), (5.6, low)])
-    ax.plot(xs, ys, color=INK, lw=1.2, zorder=2, solid_capstyle="round",
-            path_effects=[patheffects.Stroke(linewidth=5, foreground="white"),
-                          patheffects.Normal()])
+    ax.plot([1.42, 2.0, 2.0, 5.6, 5.6], [mid, mid, 0.72, 0.72, low], color=INK, lw=1.2, zorder=2,
+            solid_capstyle="round",
+            path_effects=[patheffects.withStroke(linewidth=5, foreground="white")])
     _dot(ax, (0.2, top), (1.2, top), (8.8, top), (2.4, bus), (2.4, low), (5.6, low),
          (3.0, gates + 0.55), (1.2, bus))
-    return _cell_frame(ax, top, "a GRU cell: update (z) and reset (r) gates, candidate g")
+    return ax
 
 
 # --- convolutional front ends and WaveNet ------------------------------------------------
@@ -553,23 +508,21 @@ def conv1d_front_end(n_steps: int = 50, kernel_size: int = 4, strides: int = 2, 
                zorder=3, label="targets")
     shown = sorted({0, 1, 2, n_out - 1} & set(range(n_out)))
     # the "out k" labels: each on the lowest row where it clears the label before it
-    width = ax.figure.get_figwidth() * ax.get_position().width  # inches
-    label_width = 0.42 * (n_steps + 1) / width  # in time steps
+    # a label's width in time steps: 0.42 inches over the axes' width in inches
+    label_width = 0.42 * (n_steps + 1) / (ax.figure.get_figwidth() * ax.get_position().width)
     ends: list[float] = []  # per row, where its last label ends
     for k, colour in zip(shown, PALETTE[1:]):
         x = starts[k] + centre
-        row = next((r for r, end in enumerate(ends) if x - label_width / 2 > end),
-                   len(ends))
+        row = next((r for r, end in enumerate(ends) if x - label_width / 2 > end), len(ends))
         ends[row:row + 1] = [x + label_width / 2]
         for step in range(starts[k], starts[k] + kernel_size):
             ax.plot([starts[k] + centre, step], [1, 0], color=colour, lw=1.2)
         ax.annotate("", xy=(starts[k] + last, -0.9), xytext=(starts[k] + last, -0.1),
                     arrowprops=dict(arrowstyle="->", color=colour, lw=1.2))
         ax.text(x, 1.2 + 0.25 * row, f"out {k}", ha="center", fontsize=8, color=colour)
-    ax.set_yticks([-1, 0, 1], [f"target: Y[:, {last}::{strides}]", "input step",
-                               "Conv1D output"])
     ax.set(xlabel="time step", ylim=(-1.4, 1.5 + 0.25 * (len(ends) - 1)),
-           xlim=(-0.6, n_steps - 0.4))
+           xlim=(-0.6, n_steps - 0.4), yticks=[-1, 0, 1],
+           yticklabels=[f"target: Y[:, {last}::{strides}]", "input step", "Conv1D output"])
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     first = "k" if strides == 1 else f"{strides}k"  # strides*k and strides*k + last,
     final = f"{first}+{last}" if last else first  # written the short way: 2k, 2k+3, k+2
@@ -595,24 +548,21 @@ def wavenet_block(ax: plt.Axes | None = None) -> plt.Axes:
     a 1x1 Conv1D with ReLU, and a 1x1 Conv1D with a linear output.
     """
     ax = _axes(ax, (9, 5))
-    x, conv, head = 3.2, ENCODER_COLOR, 9.0
-    residual, skip = PALETTE[0], GRADIENT
+    x, head, conv, residual, skip = 3.2, 9.0, ENCODER_COLOR, PALETTE[0], GRADIENT
     # the block: input, dilated conv, the split into two halves, the gate
     _text(ax, x, -0.05, "$\\mathbf{x}$: the previous block's output")
     _lines(ax, [(x, 0.2), (x, 0.8), (x, 1.22)])
-    _layer_box(ax, x, 1.6, "dilated causal Conv1D\n2f filters, dilation d", 2.7, 0.7,
-               conv, fontsize=8)
+    _layer_box(ax, x, 1.6, "dilated causal Conv1D\n2f filters, dilation d", 2.7, 0.7, conv, size=8)
     _lines(ax, [(x, 1.98), (x, 2.35)], arrow=False)
     for side, activation in ((-1, "tanh"), (1, "σ")):  # the two halves, into the gate
         _lines(ax, [(x, 2.35), (x + side * 0.7, 2.35), (x + side * 0.7, 2.66)])
         _layer_box(ax, x + side * 0.7, 2.95, activation)
         _lines(ax, [(x + side * 0.7, 3.24), (x + side * 0.7, 3.75), (x + side * 0.23, 3.75)])
-    _text(ax, x + 1.3, 2.35, "split into\ntwo halves\n(f channels each)", 7, ha="left",
-          color=NOTE)
+    _text(ax, x + 1.3, 2.35, "split into\ntwo halves\n(f channels each)", 7, ha="left", color=NOTE)
     _op(ax, x, 3.75, "×")
     _text(ax, x + 1.3, 3.75, "gated\nactivation unit", 7, ha="left", color=NOTE)
     _arrow(ax, (x, 3.97), (x, 4.37))
-    _layer_box(ax, x, 4.65, "1×1 Conv1D, f filters", 2.5, 0.5, conv, fontsize=8)
+    _layer_box(ax, x, 4.65, "1×1 Conv1D, f filters", 2.5, 0.5, conv, size=8)
     # the residual connection: x is added to the block's result, which goes on up
     _lines(ax, [(x, 4.93), (x, 5.4), (x, 5.88)])
     _lines(ax, [(x, 0.8), (1.0, 0.8), (1.0, 6.2), (x - 0.23, 6.2)], color=residual)
@@ -638,10 +588,9 @@ def wavenet_block(ax: plt.Axes | None = None) -> plt.Axes:
                                   (3.7, "1×1 Conv1D, ReLU", 2.2, conv),
                                   (2.85, "1×1 Conv1D, linear", 2.2, conv)]:
         _arrow(ax, (head, above), (head, y + 0.28))
-        _layer_box(ax, head, y, text, width, 0.5, color, fontsize=8)
+        _layer_box(ax, head, y, text, width, 0.5, color, size=8)
         above = y - 0.28
     _wire(ax, head, above, 1.75, 1.4, "output: a forecast\nat every time step")
-    _text(ax, head + 1.3, 4.55, "head (once,\nafter the last block)", 7, ha="left",
-          color=NOTE)
+    _text(ax, head + 1.3, 4.55, "head (once,\nafter the last block)", 7, ha="left", color=NOTE)
     return _frame(ax, (0.2, 11.9), (-0.35, 7.35), "WaveNet: a gated residual block "
                   "(dilation d) with its skip output, and the head")

@@ -11,8 +11,6 @@
   every epoch (and, given a log folder, writes them for TensorBoard).
 """
 
-from __future__ import annotations
-
 from collections import defaultdict
 from pathlib import Path
 
@@ -35,8 +33,7 @@ def _squared_error(output: tf.Tensor, y: tf.Tensor) -> tf.Tensor:
     """``mean((output - y)**2)``, refusing a ``y`` that would broadcast against ``output``."""
     if tuple(output.shape) != tuple(y.shape):
         raise ValueError(f"y must have the model's output shape {tuple(output.shape)}, got "
-                         f"{tuple(y.shape)}: the difference would broadcast and the loss "
-                         f"would be wrong")
+                         f"{tuple(y.shape)}: a broadcast difference gives a wrong loss")
     return tf.reduce_mean(tf.square(output - y))
 
 
@@ -46,15 +43,12 @@ def _norms(values, axis) -> np.ndarray | float:
     A norm over values that are not all finite is ``inf``: what overflowed diverged.
     """
     values = np.asarray(values, np.float64)
-    if values.size == 0:
-        return np.sum(values, axis=axis)
     finite = np.all(np.isfinite(values), axis=axis)
     values = np.where(np.isfinite(values), values, 0.0)
-    largest = np.max(np.abs(values), axis=axis, keepdims=True)
+    largest = np.max(np.abs(values), axis=axis, keepdims=True, initial=0.0)  # 0 if empty
     scale = np.where(largest > 0, largest, 1.0)
     with np.errstate(over="ignore"):  # a norm past 1.8e308 is inf: it overflowed
-        norms = np.squeeze(scale, axis=axis) * np.sqrt(np.sum(np.square(values / scale),
-                                                              axis=axis))
+        norms = np.squeeze(scale, axis=axis) * np.sqrt(np.sum(np.square(values / scale), axis=axis))
     return np.where(finite, norms, np.inf)
 
 
@@ -69,10 +63,9 @@ def in_float64(model: keras.Model) -> keras.Model:
     if all(t.dtype == "float64" for t in model.weights + model.inputs):
         return model
     inputs = [keras.Input(batch_shape=t.shape, dtype="float64") for t in model.inputs]
-    copy = keras.models.clone_model(
-        model, input_tensors=inputs if len(inputs) > 1 else inputs[0],
-        clone_function=lambda layer: layer.__class__.from_config(
-            {**layer.get_config(), "dtype": "float64"}))
+    copy = keras.models.clone_model(model, input_tensors=inputs if len(inputs) > 1 else inputs[0],
+                                    clone_function=lambda layer: layer.__class__.from_config(
+                                        {**layer.get_config(), "dtype": "float64"}))
     if not all(w.dtype == "float64" for w in copy.weights):
         raise ValueError(f"model {model.name!r} has a layer that keeps float32 weights "
                          f"when asked for float64; measure it with dtype='float32'")
@@ -145,13 +138,11 @@ class GradientNormLogger(keras.callbacks.Callback):
         with tf.GradientTape() as tape:
             loss = _squared_error(self.model(self.X, training=True), self.y)
         for name, grads in tape.gradient(loss, layers).items():
-            # each tensor's norm in float64, then the layer's
-            tensor_norms = [float(_norms(g.numpy(), axis=None)) for g in grads if g is not None]
-            if not tensor_norms:
-                continue
-            self.norms[name].append(float(_norms(tensor_norms, axis=None)))
-            if self._writer is not None:
-                with self._writer.as_default():
-                    tf.summary.scalar(f"gradient_norm/{name}", self.norms[name][-1], step=epoch)
+            grads = [g for g in grads if g is not None]
+            if grads:
+                self.norms[name].append(global_norm(grads))  # each tensor's norm, then the layer's
         if self._writer is not None:
+            with self._writer.as_default():
+                for name, values in self.norms.items():
+                    tf.summary.scalar(f"gradient_norm/{name}", values[-1], step=epoch)
             self._writer.flush()

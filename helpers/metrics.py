@@ -5,8 +5,6 @@ trained on all of them but judged, like the seq-to-vector models, on the forecas
 the *last* input step. :func:`last_time_step_mse` is that judgement as a Keras 3 metric.
 """
 
-from __future__ import annotations
-
 import keras
 from keras import ops
 

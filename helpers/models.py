@@ -6,8 +6,6 @@ the bench, the real series, the memory task and the widgets then build it from
 notebooks teach come from :mod:`helpers.taught`.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -52,8 +50,12 @@ def _stack(recurrent: Callable[..., keras.layers.Layer], *, front: bool = False)
               activation: str = "tanh", book: bool = False) -> keras.Model:
         seq = shape.sequence_output or head == "rnn"
         model = keras.Sequential([_input(shape)])
-        if front:
-            model.add(_conv_front(shape, units, book))
+        if front:  # notebook 06: a strided Conv1D halves the sequence before the GRUs; with
+            # a target at every step (the memory task) it keeps the length: causal, stride 1
+            causal = shape.sequence_output and not book
+            model.add(keras.layers.Conv1D(units, kernel_size=4, strides=1 if causal else 2,
+                                          padding="causal" if causal else "valid",
+                                          activation=None if book else "relu"))
         for i in range(layers):
             model.add(recurrent(units, seq or i < layers - 1, activation))
             if dropout:
@@ -64,16 +66,6 @@ def _stack(recurrent: Callable[..., keras.layers.Layer], *, front: bool = False)
         return model
 
     return build
-
-
-def _conv_front(shape: Shape, units: int, book: bool) -> keras.layers.Layer:
-    # notebook 06: a strided Conv1D halves the sequence before the GRUs. With a target at
-    # every step (the memory task) the length must stay, so stride 1 and causal padding.
-    if book:
-        return keras.layers.Conv1D(units, kernel_size=4, strides=2)
-    if shape.sequence_output:
-        return keras.layers.Conv1D(units, kernel_size=4, padding="causal", activation="relu")
-    return keras.layers.Conv1D(units, kernel_size=4, strides=2, activation="relu")
 
 
 def _keras_layer(cls):

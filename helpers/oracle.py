@@ -18,8 +18,6 @@ cosine with free weights), then SciPy's nonlinear least squares from the best fe
 points. :func:`forecast` extends the fitted curves.
 """
 
-from __future__ import annotations
-
 import numpy as np
 
 from helpers import checks

@@ -5,8 +5,6 @@ each model's forecast takes the next colour of a colour-blind-friendly cycle. Fi
 be written to ``images/<name>.png`` (ignored by git) with :func:`save_fig`.
 """
 
-from __future__ import annotations
-
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -15,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from helpers import checks
-from helpers.results import WORK_DIR
+from helpers.results import TASKS, WORK_DIR
 
 IMAGES_DIR = WORK_DIR / "images"
 
@@ -39,12 +37,10 @@ def color(name: str, index: int = 0) -> str:
 def set_style() -> None:
     """Apply the course's matplotlib style (called by :func:`helpers.setup`)."""
     mpl.rcParams.update({
-        "figure.figsize": (8, 3.5), "figure.dpi": 100, "savefig.dpi": 150,
-        "savefig.bbox": "tight", "axes.grid": True, "grid.alpha": 0.3,
-        "axes.spines.top": False, "axes.spines.right": False,
-        "axes.prop_cycle": mpl.cycler(color=PALETTE), "axes.titlesize": 11,
-        "axes.labelsize": 10, "legend.fontsize": 9, "legend.frameon": False,
-    })
+        "figure.figsize": (8, 3.5), "figure.dpi": 100, "savefig.dpi": 150, "savefig.bbox": "tight",
+        "axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False, "axes.spines.right": False,
+        "axes.prop_cycle": mpl.cycler(color=PALETTE), "axes.titlesize": 11, "axes.labelsize": 10,
+        "legend.fontsize": 9, "legend.frameon": False})
 
 
 def _as_1d(name: str, values) -> np.ndarray:
@@ -52,8 +48,7 @@ def _as_1d(name: str, values) -> np.ndarray:
     array = np.atleast_1d(np.asarray(values, dtype=float))
     array = array[:, 0] if array.ndim == 2 and array.shape[-1] == 1 else array
     if array.ndim != 1:
-        raise ValueError(f"{name} must be one series (shape [steps] or [steps, 1]), "
-                         f"got shape {array.shape}")
+        raise ValueError(f"{name} must be one series, [steps] or [steps, 1]: got {array.shape}")
     return array
 
 
@@ -63,9 +58,8 @@ def _future(ax, n_steps, values, marker, **kwargs):
             marker + "-" if len(values) > 1 else marker, **kwargs)
 
 
-def plot_series(x, y=None, forecasts=None, *, ax: plt.Axes | None = None,
-                title: str | None = None, legend: bool = True,
-                y_lim: tuple[float, float] | None = (-1, 1)) -> plt.Axes:
+def plot_series(x, y=None, forecasts=None, *, ax: plt.Axes | None = None, title: str | None = None,
+                legend: bool = True, y_lim: tuple[float, float] | None = (-1, 1)) -> plt.Axes:
     """Plot one input window ``x`` and, after it, the true future ``y`` and ``forecasts``.
 
     ``y`` is a value or an array of the next ``ahead`` values; ``forecasts`` is an array of
@@ -76,8 +70,7 @@ def plot_series(x, y=None, forecasts=None, *, ax: plt.Axes | None = None,
     n_steps = len(x)
     ax.plot(np.arange(n_steps), x, ".-", color=INPUT_COLOR, lw=1, ms=3, label="inputs")
     if y is not None:
-        _future(ax, n_steps, _as_1d("y", y), "*", color=TARGET_COLOR, ms=10,
-                label="true future")
+        _future(ax, n_steps, _as_1d("y", y), "*", color=TARGET_COLOR, ms=10, label="true future")
     if forecasts is not None and not isinstance(forecasts, Mapping):
         forecasts = {"forecast": forecasts}
     for i, (name, values) in enumerate((forecasts or {}).items()):
@@ -100,21 +93,18 @@ def plot_series_grid(X, y=None, forecasts=None, *, n: int = 3, titles=None):
     ``X`` is ``[batch, steps, 1]``; ``y`` is ``[batch, 1]`` or ``[batch, ahead]``;
     ``forecasts`` is an array like ``y`` or a mapping of such arrays.
     """
-    X = checks.array("X", X, ndim=3, finite=False)
     n = checks.integer("n", n, 1, len(X))
     if forecasts is not None and not isinstance(forecasts, Mapping):
         forecasts = {"forecast": forecasts}
-    fig, axes = plt.subplots(1, n, figsize=(3.6 * n, 3.2), sharey=True)
-    axes = np.atleast_1d(axes)
-    for i, ax in enumerate(axes):
-        plot_series(X[i], None if y is None else np.asarray(y)[i],
-                    None if forecasts is None else {k: np.asarray(v)[i]
-                                                    for k, v in forecasts.items()},
-                    ax=ax, legend=(i == 0), title=None if titles is None else titles[i])
+    fig, axes = plt.subplots(1, n, figsize=(3.6 * n, 3.2), sharey=True, squeeze=False)
+    for i, ax in enumerate(axes[0]):
+        panel = {name: np.asarray(values)[i] for name, values in (forecasts or {}).items()}
+        plot_series(X[i], None if y is None else np.asarray(y)[i], panel, ax=ax,
+                    legend=(i == 0), title=None if titles is None else titles[i])
         if i:
             ax.set_ylabel("")
     fig.tight_layout()
-    return fig, axes
+    return fig, axes[0]
 
 
 def plot_learning_curves(history, *, label: str | None = None, ax: plt.Axes | None = None,
@@ -136,8 +126,7 @@ def plot_learning_curves(history, *, label: str | None = None, ax: plt.Axes | No
     (line,) = ax.plot(epochs, logs[metric], "--", color=color or MODEL_COLORS.get(label or ""),
                       label=f"{prefix}training")
     if f"val_{metric}" in logs:
-        ax.plot(epochs, logs[f"val_{metric}"], "-", color=line.get_color(),
-                label=f"{prefix}validation")
+        ax.plot(epochs, logs[f"val_{metric}"], color=line.get_color(), label=f"{prefix}validation")
     ax.set(xlabel="epoch", ylabel=metric if metric != "loss" else "loss (MSE)")
     ax.xaxis.set_major_locator(mpl.ticker.MaxNLocator(integer=True))
     if log_scale:
@@ -153,19 +142,17 @@ def plot_mse_bars(values: Mapping[str, float], *, reference: Mapping[str, float]
     if not isinstance(values, Mapping) or not values:
         raise ValueError("values must be a non-empty mapping of model name -> MSE")
     ax = plt.subplots(figsize=(6, 3))[1] if ax is None else ax
-    names = list(values)
-    positions = np.arange(len(names))
+    positions = np.arange(len(values))
     width = 0.4 if reference else 0.6
-    ax.bar_label(ax.bar(positions, [values[k] for k in names], width, label="ours",
+    ax.bar_label(ax.bar(positions, list(values.values()), width, label="ours",
                         color=PALETTE[0]), fmt="%.4f", fontsize=8)
     if reference:
-        ax.bar(positions + width, [reference.get(k, np.nan) for k in names], width,
+        ax.bar(positions + width, [reference.get(k, np.nan) for k in values], width,
                label="book", color=PALETTE[3])
         positions = positions + width / 2
     if floor is not None:
         ax.axhline(floor, color=FLOOR_COLOR, ls="--", lw=1, label="noise floor")
-    ax.set_xticks(positions, names)
-    ax.set_ylabel("validation MSE")
+    ax.set(xticks=positions, xticklabels=list(values), ylabel="validation MSE")
     if log_scale:
         ax.set_yscale("log")
     ax.legend()
@@ -195,15 +182,13 @@ def plot_forecast_band(x, y=None, *, mean, std, n_std: float = 2.0, ax: plt.Axes
     """
     mean, std = _as_1d("mean", mean), _as_1d("std", std)
     if mean.shape != std.shape:
-        raise ValueError(f"mean and std must have the same length, got {len(mean)} and "
-                         f"{len(std)}")
+        raise ValueError(f"mean and std must have the same length, got {len(mean)} and {len(std)}")
     if not np.all(np.isfinite(std)) or np.any(std < 0):
         raise ValueError("std must hold finite values >= 0")
     checks.number("n_std", n_std, above=0)
     line_color = color or MODEL_COLORS.get(label, PALETTE[0])
     ax = plot_series(x, y, ax=ax, title=title, legend=False)
-    n_steps = len(_as_1d("x", x))
-    future = np.arange(n_steps, n_steps + len(mean))
+    future = len(_as_1d("x", x)) + np.arange(len(mean))
     ax.fill_between(future, mean - n_std * std, mean + n_std * std, color=line_color,
                     alpha=0.25, lw=0, label=f"{label} ± {n_std:g} std")
     ax.plot(future, mean, "o-", ms=5, lw=1, color=line_color, label=label)
@@ -217,20 +202,16 @@ def plot_leaderboard(board, *, floor: float | None = None, limits=None) -> plt.F
     Our MSE as bars (log scale), the book's figure as a marker where there is one, the
     noise ``floor`` and each task's entry of ``limits`` (e.g. the oracle) as lines.
     """
-    from helpers.results import TASKS
-
     tasks = [task for task, rows in board.items() if rows]
     if not tasks:
         raise ValueError("board must hold at least one row")
     heights = [len(board[task]) + 1.5 for task in tasks]
     fig, axes = plt.subplots(len(tasks), 1, figsize=(10, 0.32 * sum(heights) + 1),
-                             gridspec_kw={"height_ratios": heights}, sharex=True,
-                             squeeze=False)
+                             gridspec_kw={"height_ratios": heights}, sharex=True, squeeze=False)
     for ax, task in zip(axes[:, 0], tasks):
         rows = board[task][::-1]  # best at the top
         y = np.arange(len(rows))
-        ax.barh(y, [row["value"] for row in rows], color=PALETTE[0], height=0.6,
-                label="ours")
+        ax.barh(y, [row["value"] for row in rows], color=PALETTE[0], height=0.6, label="ours")
         book_label = "book"
         for i, row in enumerate(rows):
             right = max(row["value"], row.get("book") or 0)  # past the book's marker
@@ -244,10 +225,10 @@ def plot_leaderboard(board, *, floor: float | None = None, limits=None) -> plt.F
         if limits and task in limits:
             ax.axvline(limits[task], color=TARGET_COLOR, ls=":", lw=1.5, label="oracle")
         ax.set_title(TASKS[task], fontsize=10, loc="left")
-        ax.set_xscale("log")
         ax.legend(fontsize=7, loc="upper right")
     top = max(max(row["value"], row.get("book") or 0) for task in tasks for row in board[task])
-    axes[-1, 0].set(xlim=(None, top * 4), xlabel="validation MSE (log scale)")
+    # the panels share their x axis: one log scale for all
+    axes[-1, 0].set(xscale="log", xlim=(None, top * 4), xlabel="validation MSE (log scale)")
     fig.tight_layout()
     return fig
 
@@ -280,8 +261,8 @@ def plot_connectivity(profiles: Mapping[str, np.ndarray], k: int, *,
                       norm=mpl.colors.LogNorm(vmin=floor, vmax=1), interpolation="nearest",
                       extent=(-width + 0.5, 0.5, len(rows) - 0.5, -0.5))
     ax.axvline(-k, color="white", ls="--", lw=1.2)
-    ax.set_yticks(range(len(rows)), list(profiles))
-    ax.set(xlabel="steps before the answer (0: the answer step; dashed: the marked value)",
+    ax.set(yticks=range(len(rows)), yticklabels=list(profiles),
+           xlabel="steps before the answer (0: the answer step; dashed: the marked value)",
            title=f"|gradient of the answer at lag {k} w.r.t. each value read|, "
                  "each row divided by its maximum")
     ax.grid(False)
@@ -301,14 +282,12 @@ def plot_recall(scores: Mapping[str, Mapping[int, float]], *, solved: float = 0.
     for i, (name, by_lag) in enumerate(scores.items()):
         if sorted(by_lag) != lags:
             raise ValueError(f"scores[{name!r}] must score the lags {lags}")
-        ax.plot(lags, [by_lag[k] for k in lags], "o-", color=PALETTE[i % len(PALETTE)],
-                label=name)
+        ax.plot(lags, [by_lag[k] for k in lags], "o-", color=PALETTE[i % len(PALETTE)], label=name)
     ax.axhline(solved, color=FLOOR_COLOR, ls="--", lw=1, label="recalled")
     ax.axhline(0, color=FLOOR_COLOR, ls=":", lw=1, label="answering 0")
-    ax.set_xscale("log")
+    ax.set(xscale="log", xticks=lags, xticklabels=[str(k) for k in lags], ylim=(-0.15, 1.05),
+           xlabel="lag $k$ (steps between the marked value and the answer)",
+           ylabel="recall (share of variance)", title=title)
     ax.minorticks_off()
-    ax.set_xticks(lags, [str(k) for k in lags])
-    ax.set(xlabel="lag $k$ (steps between the marked value and the answer)",
-           ylabel="recall (share of variance)", ylim=(-0.15, 1.05), title=title)
     ax.legend(loc="lower left", fontsize=8)
     return ax

@@ -11,8 +11,6 @@ Every claim a notebook asserts must hold whatever its value: ``make seeds`` runs
 notebooks with several (:mod:`tools.seeds`).
 """
 
-from __future__ import annotations
-
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
@@ -23,8 +21,30 @@ SEED_VAR, DEFAULT_SEED = "COURSE_SEED", 42
 MAX_SEED = 2**31 - 1  # Keras and NumPy accept any seed below 2**32; derived seeds add offsets
 
 
+class Settings:
+    """Base of the per-profile settings of one notebook's own task (sizes, epochs, rates).
+
+    A subclass is a frozen dataclass; every field annotated ``int`` must hold a positive
+    int (a ``seed``: >= 0), and every field annotated ``float`` a finite number. One table
+    ``{"full": ..., "quick": ...}`` of instances per module, read with
+    :func:`for_profile`, is the course's one settings mechanism.
+    """
+
+    def __post_init__(self) -> None:
+        from helpers import checks
+
+        for f in fields(self):
+            name = f"{type(self).__name__}.{f.name}"
+            if f.type in ("int", int):  # a seed may be 0
+                checks.integer(name, getattr(self, f.name),
+                               *((0, MAX_SEED) if f.name == "seed" else (1,)))
+            elif f.type in ("float", float):
+                checks.number(name, getattr(self, f.name))
+
+
+
 @dataclass(frozen=True)
-class Profile:
+class Profile(Settings):
     """Sizes and training lengths for one run profile.
 
     ``n_series`` series are generated for each data set (train + valid + test) and split
@@ -61,12 +81,7 @@ class Profile:
     xla: bool = True
 
     def __post_init__(self) -> None:
-        from helpers import checks
-
-        for f in fields(self):
-            if f.type == "int":
-                checks.integer(f"Profile.{f.name}", getattr(self, f.name),
-                               *((0, MAX_SEED) if f.name == "seed" else (1,)))
+        super().__post_init__()
         if self.n_train + self.n_valid >= self.n_series:
             raise ValueError(f"Profile n_train + n_valid ({self.n_train} + {self.n_valid}) "
                              f"must leave series for the test set (n_series={self.n_series})")
@@ -129,26 +144,6 @@ PROFILE: Profile = get_profile()
 
 
 T = TypeVar("T")
-
-
-class Settings:
-    """Base of the per-profile settings of one notebook's own task (sizes, epochs, rates).
-
-    A subclass is a frozen dataclass; every field annotated ``int`` must hold a positive
-    int (a ``seed``: >= 0), and every field annotated ``float`` a finite number. One table
-    ``{"full": ..., "quick": ...}`` of instances per module, read with
-    :func:`for_profile`, is the course's one settings mechanism.
-    """
-
-    def __post_init__(self) -> None:
-        from helpers import checks
-
-        for f in fields(self):
-            name = f"{type(self).__name__}.{f.name}"
-            if f.type in ("int", int):  # a seed may be 0
-                checks.integer(name, getattr(self, f.name), low=0 if f.name == "seed" else 1)
-            elif f.type in ("float", float):
-                checks.number(name, getattr(self, f.name))
 
 
 def for_profile(table: Mapping[str, T], profile: str | Profile | None = None) -> T:

@@ -7,8 +7,6 @@ turns the full profile's records into ``results/RESULTS.md``, next to the book's
 records go to ``results/quick/``, which git ignores.
 """
 
-from __future__ import annotations
-
 import json
 import os
 import re
@@ -54,20 +52,26 @@ def _dir(profile: str | None, root: Path | None) -> Path:
     return Path(root or RESULTS_DIR) / (profile or PROFILE.name)
 
 
+def write_json(path: Path, data, **options) -> Path:
+    """Write ``data`` as indented JSON to ``path`` (creating its folder); return the path."""
+    text = json.dumps(data, indent=2, **options)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text + "\n")
+    return path
+
+
 def forget_notebook(notebook: str, *, profile: str | None = None,
                     root: Path | None = None) -> list[str]:
     """Remove the model records that notebook ``notebook`` ("04" or "04_unstable_gradients")
     wrote, before it runs again: a model the notebook no longer trains must not stay on
     the leaderboard. Returns the names removed."""
     if not isinstance(notebook, str) or not re.fullmatch(r"\d\d(_\w+)?", notebook):
-        raise ValueError(f"notebook must be like '04' or '04_unstable_gradients', got "
-                         f"{notebook!r}")
-    removed = []
-    for path in sorted((_dir(profile, root) / "models").glob("*.json")):
-        if json.loads(path.read_text()).get("notebook") == notebook[:2]:
-            path.unlink()
-            removed.append(path.stem)
-    return removed
+        raise ValueError(f"notebook must be like '04' or '04_unstable_gradients', got {notebook!r}")
+    paths = [path for path in sorted((_dir(profile, root) / "models").glob("*.json"))
+             if json.loads(path.read_text()).get("notebook") == notebook[:2]]
+    for path in paths:
+        path.unlink()
+    return [path.stem for path in paths]
 
 
 def record(name: str, *, value: float, params: int, seconds: float, notebook: str,
@@ -85,26 +89,20 @@ def record(name: str, *, value: float, params: int, seconds: float, notebook: st
     """
     if not isinstance(name, str) or not _NAME.match(name):
         raise ValueError(f"name must be a lowercase id like 'deep_rnn', got {name!r}")
-    value = checks.number("value", value)
-    seconds = checks.number("seconds", seconds, low=0)
-    params = checks.integer("params", params, low=0)
+    entry = {"name": name, "label": label or name, "notebook": notebook, "metric": metric,
+             "value": checks.number("value", value),
+             "params": checks.integer("params", params, low=0),
+             "seconds": round(checks.number("seconds", seconds, low=0), 2),
+             "epochs": epochs, "profile": profile or PROFILE.name}
     if not isinstance(notebook, str) or not notebook:
         raise ValueError("notebook must name the notebook that trained the model, e.g. '01'")
-    if extra is not None and not isinstance(extra, dict):
-        raise TypeError(f"extra must be a dict, got {type(extra).__name__}")
-    entry = {"name": name, "label": label or name, "notebook": notebook, "metric": metric,
-             "value": value, "params": params, "seconds": round(seconds, 2),
-             "epochs": epochs, "profile": profile or PROFILE.name}
+    if checks.instance("extra", extra, (dict, type(None)), "a dict") is not None:
+        entry["extra"] = extra
     try:  # JSON has no NaN or Infinity: value and seconds are checked, extra is not
-        text = json.dumps(entry if extra is None else {**entry, "extra": extra}, indent=2,
-                          allow_nan=False)
+        return write_json(_dir(profile, root) / "models" / f"{name}.json", entry, allow_nan=False)
     except ValueError:
         raise ValueError(f"extra must hold finite numbers only (JSON has no NaN or "
                          f"Infinity), got {extra!r}") from None
-    path = _dir(profile, root) / "models" / f"{name}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text + "\n")
-    return path
 
 
 def value(name: str, *, profile: str | None = None, root: Path | None = None) -> float:
@@ -115,9 +113,8 @@ def value(name: str, *, profile: str | None = None, root: Path | None = None) ->
     """
     path = _dir(profile, root) / "models" / f"{name}.json"
     if not path.exists():
-        raise FileNotFoundError(
-            f"no result recorded for {name!r} in the {profile or PROFILE.name!r} profile "
-            f"({path}); run the notebook that trains it first")
+        raise FileNotFoundError(f"no result recorded for {name!r} ({path}); run the notebook "
+                                f"that trains it first")
     return float(json.loads(path.read_text())["value"])
 
 
@@ -146,23 +143,21 @@ def record_real(name: str, *, label: str, mae_first: float, mae_horizon: float,
     ``mae_horizon`` (the test MAE in MW over the ``horizon`` values) is the recorded
     value; ``mae_first`` (the MAE of the first value) goes with it.
     """
-    mae_first = checks.number("mae_first", mae_first, low=0)
-    mae_horizon = checks.number("mae_horizon", mae_horizon, low=0)
-    return record(f"real_{name}", value=mae_horizon, params=params, seconds=seconds,
-                  notebook=notebook, metric="test_mae_mw", label=label, profile=profile,
-                  root=root, extra={"mae_first": mae_first,
-                                    "horizon": checks.integer("horizon", horizon)})
+    return record(f"real_{name}", value=checks.number("mae_horizon", mae_horizon, low=0),
+                  params=params, seconds=seconds, notebook=notebook, metric="test_mae_mw",
+                  label=label, profile=profile, root=root,
+                  extra={"mae_first": checks.number("mae_first", mae_first, low=0),
+                         "horizon": checks.integer("horizon", horizon)})
 
 
 def other_records(profile: str = "full", root: Path | None = None) -> dict[str, list[dict]]:
     """Records outside the chapter's MSE table, by metric, each list ordered by value
     (best first: lowest error, highest accuracy)."""
     groups: dict[str, list[dict]] = {}
-    for entry in _all_records(profile, root):
+    for entry in sorted(_all_records(profile, root),
+                        key=lambda e: -e["value"] if "accuracy" in e["metric"] else e["value"]):
         if entry["metric"] not in CHAPTER_METRICS:
             groups.setdefault(entry["metric"], []).append(entry)
-    for metric, rows in groups.items():
-        rows.sort(key=lambda e: -e["value"] if "accuracy" in metric else e["value"])
     return dict(sorted(groups.items()))
 
 
@@ -182,13 +177,11 @@ def leaderboard(profile: str = "full", root: Path | None = None) -> dict[str, li
     Each row is the record with ``"book"`` added: the book's figure or None.
     """
     board: dict[str, list[dict]] = {task: [] for task in TASKS}
-    for entry in load_records(profile, root):
+    for entry in sorted(load_records(profile, root), key=lambda e: e["value"]):
         task = ("ten_last" if entry["metric"] == "val_last_time_step_mse" else
                 "ten_all" if entry["name"].endswith("_10") else "one_step")
         book = BOOK.get(entry["name"])
         board[task].append({**entry, "book": book.value if book else None})
-    for rows in board.values():
-        rows.sort(key=lambda row: row["value"])
     return board
 
 
@@ -217,13 +210,9 @@ def save_limits(limits: dict[str, float], *, floor: float, n_series: int, second
     first ``n_series`` validation series; ``make results`` prints them under the table.
     """
     if not isinstance(limits, dict) or not limits or set(limits) - set(TASKS):
-        raise ValueError(f"limits must map tasks of {sorted(TASKS)} to MSEs, got "
-                         f"{sorted(limits)}")
+        raise ValueError(f"limits must map tasks of {sorted(TASKS)} to MSEs, got {sorted(limits)}")
     entry = {"noise_floor": checks.number("floor", floor, low=0),
              "oracle": {k: checks.number(f"limits[{k!r}]", v) for k, v in limits.items()},
              "oracle_series": checks.integer("n_series", n_series),
              "oracle_seconds": round(checks.number("seconds", seconds, low=0), 1)}
-    path = _dir(profile, root) / LIMITS_FILE
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(entry, indent=2) + "\n")
-    return path
+    return write_json(_dir(profile, root) / LIMITS_FILE, entry)

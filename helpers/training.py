@@ -13,8 +13,6 @@ conventions:
   :func:`helpers.results.record`.
 """
 
-from __future__ import annotations
-
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -95,8 +93,7 @@ class EpochProgress(keras.callbacks.Callback):
         done = epoch + 1
         if done % self.every and done != self.epochs:
             return
-        shown = "  ".join(f"{k} {v:.5f}" for k, v in (logs or {}).items()
-                          if k != "learning_rate")
+        shown = "  ".join(f"{k} {v:.5f}" for k, v in (logs or {}).items() if k != "learning_rate")
         elapsed = time.perf_counter() - self._start
         print(f"{self.label}epoch {done:>3}/{self.epochs}  {shown}  ({elapsed:.1f} s)")
 
@@ -121,9 +118,8 @@ def _check_targets(model: keras.Model, name: str, y: np.ndarray) -> None:
     elif len(target) == len(output) + 1 and target[-1] == 1:
         target = target[:-1]
     if len(output) != len(target) or any(o not in (None, t) for o, t in zip(output, target)):
-        raise ValueError(f"{name} has shape {y.shape}, but the model outputs "
-                         f"{model.output_shape}: the loss would broadcast one against the "
-                         f"other; give one target per output value")
+        raise ValueError(f"{name} has shape {y.shape}, but the model outputs {model.output_shape}: "
+                         f"the loss would broadcast one against the other")
 
 
 @dataclass
@@ -169,9 +165,8 @@ def train(model: keras.Model, X_train: np.ndarray, y_train: np.ndarray, X_valid:
     for arg, array in arrays.items():
         checks.array(arg, checks.instance(arg, array, np.ndarray, "a NumPy array"))
     if len(X_train) != len(y_train) or len(X_valid) != len(y_valid):
-        raise ValueError(f"inputs and targets must have as many rows: X_train {len(X_train)} "
-                         f"vs y_train {len(y_train)}, X_valid {len(X_valid)} vs y_valid "
-                         f"{len(y_valid)}")
+        raise ValueError(f"inputs and targets must have as many rows: X_train {len(X_train)}, "
+                         f"y_train {len(y_train)}, X_valid {len(X_valid)}, y_valid {len(y_valid)}")
     if compile or getattr(model, "loss", None) in ("mse", "mean_squared_error"):
         _check_targets(model, "y_train", y_train)
         _check_targets(model, "y_valid", y_valid)

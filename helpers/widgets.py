@@ -7,8 +7,6 @@ one-line status label (what is running, each epoch's losses, done), ``html_block
 a block of HTML (a table, a heading) that a widget's logic rewrites.
 """
 
-from __future__ import annotations
-
 import time
 from collections.abc import Callable, Mapping
 
@@ -60,8 +58,7 @@ def interactive_view(draw: Callable[..., None], controls: Mapping[str, w.Widget]
     """
     checks.instance("draw", draw, Callable, "callable")
     _check_controls(controls)
-    return w.VBox([w.HBox(list(controls.values())),
-                   w.interactive_output(draw, dict(controls))])
+    return w.VBox([w.HBox(list(controls.values())), w.interactive_output(draw, dict(controls))])
 
 
 def train_button(description: str = "Train") -> w.Button:
@@ -79,19 +76,6 @@ def layout(controls: Mapping[str, w.Widget], button: w.Button, status: w.Label,
     return w.VBox([row(*controls.values()), w.HBox([button, status]), output, *below])
 
 
-class StatusCallback(keras.callbacks.Callback):
-    """Write each epoch's losses into a label (the status line of :func:`train_view`)."""
-
-    def __init__(self, label: w.Label, epochs: int) -> None:
-        super().__init__()
-        self.label, self.epochs = label, epochs
-
-    def on_epoch_end(self, epoch, logs=None) -> None:
-        shown = "  ".join(f"{k} {v:.4f}" for k, v in (logs or {}).items()
-                          if k in ("loss", "val_loss"))
-        self.label.value = f"epoch {epoch + 1}/{self.epochs}  {shown}"
-
-
 def train_view(train: Callable[..., None], controls: Mapping[str, w.Widget], *,
                epochs_control: str = "epochs", button: str = "Train",
                run_now: bool = True) -> w.VBox:
@@ -106,18 +90,22 @@ def train_view(train: Callable[..., None], controls: Mapping[str, w.Widget], *,
     checks.instance("train", train, Callable, "callable")
     _check_controls(controls)
     if epochs_control not in controls:
-        raise ValueError(f"epochs_control {epochs_control!r} must name one of the controls "
-                         f"{sorted(controls)}")
+        raise ValueError(f"epochs_control {epochs_control!r} must name one of {sorted(controls)}")
     run, status, output = train_button(button), w.Label(), w.Output()
 
     def on_click(_=None):
         values = {name: control.value for name, control in controls.items()}
+
+        def report(epoch, logs):  # each epoch's losses in the status line
+            shown = "  ".join(f"{k} {v:.4f}" for k, v in logs.items() if k in ("loss", "val_loss"))
+            status.value = f"epoch {epoch + 1}/{values[epochs_control]}  {shown}"
+
         run.disabled, status.value = True, "training ..."
         start = time.perf_counter()
         try:
             output.clear_output(wait=True)
             with output:
-                train(**values, callbacks=[StatusCallback(status, values[epochs_control])])
+                train(**values, callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=report)])
                 plt.show()
             status.value = f"{status.value}  (done in {time.perf_counter() - start:.1f} s)"
         except Exception as error:
@@ -155,8 +143,7 @@ def multi_select(description: str, options=(), rows: int = 5) -> w.SelectMultipl
     show at once.
     """
     return w.SelectMultiple(options=list(options), value=(), rows=checks.integer("rows", rows),
-                            description=description, style=_STYLE,
-                            layout=w.Layout(width="560px"))
+                            description=description, style=_STYLE, layout=w.Layout(width="560px"))
 
 
 def row(*children: w.Widget) -> w.HBox:

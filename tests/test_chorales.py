@@ -280,10 +280,6 @@ def test_cache_round_trip(tmp_path):
     for a, b in zip(songs, back):
         np.testing.assert_array_equal(a, b)
     assert list(path.parent.iterdir()) == [path]  # no temporary file left behind
-    with pytest.raises(ValueError, match="names"):
-        chorales.save_chorales(tmp_path / "x.npz", songs, names[:-1])
-    with pytest.raises(ValueError, match="MIDI"):
-        chorales.save_chorales(tmp_path / "x.npz", [songs[0] + 100], names[:1])
 
 
 def test_load_converts_once_then_reads_the_cache(tmp_path, monkeypatch):
@@ -329,8 +325,6 @@ def test_split_is_by_chorale_and_deterministic():
     assert chorales.split(songs, names, seed=1).names != a.names
     with pytest.raises(ValueError, match="more than"):
         chorales.split(songs[:2], names[:2])
-    with pytest.raises(ValueError, match="valid"):
-        chorales.split(songs, names, valid=0.7)
 
 
 def test_split_seed_defaults_to_the_run_seed(monkeypatch):

@@ -206,5 +206,3 @@ def test_results_table_shows_the_seed_spread(tmp_path):
     assert "| next day over seeds: mean (range) |" in text
     assert "| gru_calendar | 140 | 351 | 351 (340-362, 3 seeds) | 10 | 1.0 s |" in text
     assert "| gru | 140 | 346 | n/a | 10 | 1.0 s |" in text
-    with pytest.raises(TypeError, match="spreads"):
-        report.other_text(groups, [351.0])

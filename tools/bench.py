@@ -23,15 +23,12 @@ reports them); ``results/BENCH.md`` keeps it with the machine it ran on.
 ``python -m tools.bench --only linear,lstm --epochs 2`` runs a part of it.
 """
 
-from __future__ import annotations
-
 import argparse
 import json
 import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -40,30 +37,34 @@ import keras
 from helpers import checks, data, device, metrics, models, training
 from helpers.profile import PROFILES, Profile
 from helpers.results import RESULTS_DIR
+from tools.report import markdown
 
 RATIO_TARGET = 0.40  # the course's way must take at most this share of the plain time,
 MSE_TOLERANCE = 0.05  # with every validation MSE within 5% of the plain one, or better
 
 
 # The book's models (SYLLABUS sections 6-12), by the names results/ records them under:
-# architecture (helpers.models.ARCHITECTURES), outputs, whether sequence-to-sequence,
-# options. 20 units, two layers (the WaveNet: two runs of rates).
-BOOK: dict[str, tuple[str, int, bool, dict]] = {
-    "linear": ("linear", 1, False, {}), "simple_rnn": ("simple_rnn", 1, False, {}),
-    "deep_rnn": ("deep_rnn", 1, False, {"head": "rnn"}),
-    "deep_rnn_dense": ("deep_rnn", 1, False, {}), "linear_10": ("linear", 10, False, {}),
-    "seq2vec_10": ("deep_rnn", 10, False, {}), "seq2seq_10": ("deep_rnn", 10, True, {}),
-    "lstm": ("lstm", 10, True, {}), "gru": ("gru", 10, True, {}),
-    "conv_gru": ("conv_gru", 10, True, {"book": True}), "wavenet": ("wavenet", 10, True, {}),
+# architecture (helpers.models.ARCHITECTURES), outputs, targets (one_step, vector,
+# sequence, or conv: the sequence cropped to a strided Conv1D's outputs), options.
+# 20 units, two layers (the WaveNet: two runs of rates).
+BOOK: dict[str, tuple[str, int, str, dict]] = {
+    "linear": ("linear", 1, "one_step", {}), "simple_rnn": ("simple_rnn", 1, "one_step", {}),
+    "deep_rnn": ("deep_rnn", 1, "one_step", {"head": "rnn"}),
+    "deep_rnn_dense": ("deep_rnn", 1, "one_step", {}), "linear_10": ("linear", 10, "vector", {}),
+    "seq2vec_10": ("deep_rnn", 10, "vector", {}), "seq2seq_10": ("deep_rnn", 10, "sequence", {}),
+    "lstm": ("lstm", 10, "sequence", {}), "gru": ("gru", 10, "sequence", {}),
+    "conv_gru": ("conv_gru", 10, "conv", {"book": True}),
+    "wavenet": ("wavenet", 10, "sequence", {}),
 }
 
 
-def _builder(arch: str, n_outputs: int, sequence: bool, options: dict):
-    shape = models.Shape(50 if arch == "linear" else None, 1, n_outputs, sequence)
+def _builder(arch: str, n_outputs: int, kind: str, options: dict):
+    shape = models.Shape(50 if arch == "linear" else None, 1, n_outputs,
+                         sequence_output=kind in ("sequence", "conv"))
     return lambda: models.build_model(arch, shape, units=20, layers=2, **options)
 
 
-BUILDERS: dict[str, Callable[[], keras.Model]] = {n: _builder(*s) for n, s in BOOK.items()}
+BUILDERS = {n: _builder(*s) for n, s in BOOK.items()}
 
 # The book's learning rates where it changes Adam's default (0.001).
 LEARNING_RATES = {"simple_rnn": 0.005, "seq2seq_10": 0.01}
@@ -79,20 +80,16 @@ class Timing:
 
 def _data(kind: str, profile: Profile) -> data.Splits:
     d = data.load("sequence" if kind == "conv" else kind, profile=profile)
-    if kind != "conv":
-        return d
-    # Conv1D(kernel 4, stride 2, valid) outputs step t' from inputs 2t'..2t'+3: its targets
-    # are the sequence targets at steps 3, 5, 7, ...
-    return d._replace(y_train=d.y_train[:, 3::2], y_valid=d.y_valid[:, 3::2],
-                      y_test=d.y_test[:, 3::2])
+    if kind == "conv":  # Conv1D(kernel 4, stride 2, valid) outputs step t' from inputs
+        # 2t'..2t'+3: its targets are the sequence targets at steps 3, 5, 7, ...
+        d = d._replace(y_train=d.y_train[:, 3::2], y_valid=d.y_valid[:, 3::2],
+                       y_test=d.y_test[:, 3::2])
+    return d
 
 
 def _kind(name: str) -> str:
     """The targets of model ``name``: one_step, vector, sequence or conv (cropped sequence)."""
-    arch, n_outputs, sequence, _ = BOOK[name]
-    if arch == "conv_gru":
-        return "conv"
-    return "sequence" if sequence else "vector" if n_outputs > 1 else "one_step"
+    return BOOK[name][2]
 
 
 def train_one(name: str, way: str, splits: data.Splits, *, epochs: int, seed: int) -> Timing:
@@ -130,17 +127,16 @@ def _pairs(timings: list[Timing]) -> list[tuple[Timing, Timing]]:
 def table(timings: list[Timing]) -> str:
     """The markdown table of both ways per model, with totals."""
     pairs = _pairs(timings)
-    lines = ["| model | plain (s) | course (s) | ratio | val MSE plain | val MSE course | "
-             "MSE change |", "|---|---:|---:|---:|---:|---:|---:|"]
-    for p, c in pairs:
-        lines.append(f"| {p.name} | {p.seconds:.1f} | {c.seconds:.1f} | "
-                     f"{c.seconds / p.seconds:.2f} | {p.val_mse:.4f} | {c.val_mse:.4f} | "
-                     f"{c.val_mse / p.val_mse - 1:+.1%} |")
+    rows = ([p.name, f"{p.seconds:.1f}", f"{c.seconds:.1f}", f"{c.seconds / p.seconds:.2f}",
+             f"{p.val_mse:.4f}", f"{c.val_mse:.4f}", f"{c.val_mse / p.val_mse - 1:+.1%}"]
+            for p, c in pairs)
+    text = markdown("model|plain (s):|course (s):|ratio:|val MSE plain:|val MSE course:|"
+                    "MSE change:", rows)
     if pairs:
         total_p, total_c = (sum(t.seconds for t in way) for way in zip(*pairs))
-        lines.append(f"| **all {len(pairs)}** | **{total_p:.0f}** | **{total_c:.0f}** | "
-                     f"**{total_c / total_p:.2f}** | | | |")
-    return "\n".join(lines)
+        text += (f"| **all {len(pairs)}** | **{total_p:.0f}** | **{total_c:.0f}** | "
+                 f"**{total_c / total_p:.2f}** | | | |")
+    return text.rstrip("\n")
 
 
 def verdict(timings: list[Timing]) -> tuple[bool, str]:
@@ -186,12 +182,9 @@ def main(argv: list[str] | None = None) -> int:
                                           seed=PROFILES[profile].seed))))
         return 0
     names = args.only.split(",") if args.only else list(BUILDERS)
-    unknown = [n for n in names if n not in BUILDERS]
-    if unknown:
+    if unknown := [n for n in names if n not in BUILDERS]:
         parser.error(f"unknown models {unknown}; choose from {list(BUILDERS)}")
-    profile = PROFILES[args.profile]
-    timings: list[Timing] = []
-    start = time.perf_counter()
+    timings, start = [], time.perf_counter()
     for name in names:
         for way in ("plain", "course"):
             timings.append(t := _child(name, way, args.epochs, args.profile))
@@ -200,16 +193,15 @@ def main(argv: list[str] | None = None) -> int:
     (ok, text), body = verdict(timings), table(timings)
     print(body + "\n" + text)
     if names == list(BUILDERS) and args.epochs == 20 and args.profile == "full":  # whole
-        header = (f"# Training the book's models: plain Keras vs the course's way\n\n"
-                  f"`make bench` (`python -m tools.bench`), {time.strftime('%Y-%m-%d')}: "
-                  f"{os.cpu_count()} CPU cores, {device.report().splitlines()[1]}, "
-                  f"{device.report().splitlines()[0]}. Each model trains {args.epochs} "
-                  f"epochs on {profile.n_train:,} series, batch 32, validated after every "
-                  f"epoch, from the same initial weights both ways. Whole run: "
-                  f"{time.perf_counter() - start:.0f} s. See `tools/bench.py` for what "
-                  f"each way does.\n\n")
-        args.output.write_text(header + body + f"\n\n{text}\n\nTargets met: "
-                               f"{'yes' if ok else 'no'}.\n")
+        versions, device_line = device.report().splitlines()[:2]
+        args.output.write_text(
+            f"# Training the book's models: plain Keras vs the course's way\n\n`make bench` "
+            f"(`python -m tools.bench`), {time.strftime('%Y-%m-%d')}: {os.cpu_count()} CPU "
+            f"cores, {device_line}, {versions}. Each model trains {args.epochs} epochs on "
+            f"{PROFILES[args.profile].n_train:,} series, batch 32, validated after every epoch, "
+            f"from the same initial weights both ways. Whole run: "
+            f"{time.perf_counter() - start:.0f} s. See `tools/bench.py` for what each way "
+            f"does.\n\n{body}\n\n{text}\n\nTargets met: {'yes' if ok else 'no'}.\n")
         print(f"wrote {args.output}")
     return 0
 

@@ -11,14 +11,14 @@ A notebook's title in the links is its H1 heading, so renaming a notebook's H1 a
 running ``make nav`` updates every link to it.
 """
 
-from __future__ import annotations
-
 import argparse
 import re
 import sys
 from pathlib import Path
 
 import nbformat
+
+from helpers import checks
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS_DIR = ROOT / "notebooks"
@@ -39,18 +39,15 @@ def notebook_names(folder: Path = NOTEBOOKS_DIR) -> list[str]:
 
 def title(name: str, folder: Path = NOTEBOOKS_DIR) -> str:
     """The notebook's H1 heading (without the ``#``), read from its jupytext twin."""
-    for line in (Path(folder) / f"{name}.py").read_text().splitlines():
-        if line.startswith("# # "):
-            return line[4:].strip()
+    if heading := re.search(r"^# # (.*)$", (Path(folder) / f"{name}.py").read_text(), re.M):
+        return heading[1].strip()
     raise ValueError(f"notebooks/{name}.py has no H1 heading ('# # ...' line)")
 
 
 def nav_text(name: str, names: list[str] | None = None, folder: Path = NOTEBOOKS_DIR) -> str:
     """The navigation line of notebook ``name``: previous, index, next."""
     names = notebook_names(folder) if names is None else names
-    i = names.index(name) if name in names else -1
-    if i < 0:
-        raise ValueError(f"name must be one of {names}, got {name!r}")
+    i = names.index(checks.choice("name", name, names))
     links = [f"[← {title(names[i - 1], folder)}]({names[i - 1]}.ipynb)"] if i else []
     links.append(f"[index]({INDEX}.ipynb)")
     if i + 1 < len(names):
@@ -87,15 +84,6 @@ def update_py(source: str, nav: str) -> str:
     return header + _py_cell(nav) + "\n" + kept.rstrip("\n") + "\n\n" + _py_cell(nav)
 
 
-def update_ipynb(nb: nbformat.NotebookNode, nav: str) -> nbformat.NotebookNode:
-    """``nb`` with its navigation cells set to ``nav`` (first and last cell)."""
-    nb.cells = [nbformat.v4.new_markdown_cell(nav, id="nav-top"),
-                *(c for c in nb.cells if not (c.cell_type == "markdown"
-                                              and c.source.startswith(MARK))),
-                nbformat.v4.new_markdown_cell(nav, id="nav-bottom")]
-    return nb
-
-
 def planned_changes(folder: Path = NOTEBOOKS_DIR) -> dict[Path, str]:
     """Every file of ``folder`` whose content would change, with its new content."""
     import jupytext
@@ -106,7 +94,11 @@ def planned_changes(folder: Path = NOTEBOOKS_DIR) -> dict[Path, str]:
         nav, file = nav_text(name, names, folder), folder / name
         new[file.with_suffix(".py")] = update_py(file.with_suffix(".py").read_text(), nav)
         nb = nbformat.read(file.with_suffix(".ipynb"), as_version=4)
-        new[file.with_suffix(".ipynb")] = nbformat.writes(update_ipynb(nb, nav)) + "\n"
+        nb.cells = [nbformat.v4.new_markdown_cell(nav, id="nav-top"),
+                    *(c for c in nb.cells if not (c.cell_type == "markdown"
+                                                  and c.source.startswith(MARK))),
+                    nbformat.v4.new_markdown_cell(nav, id="nav-bottom")]
+        new[file.with_suffix(".ipynb")] = nbformat.writes(nb) + "\n"
     # the index: the notebooks' jupytext header, then one markdown cell
     new[folder / f"{INDEX}.py"] = index = (_CELL.split((folder / f"{names[0]}.py").read_text())[0]
                                            + _py_cell(index_text(names, folder)))

@@ -10,8 +10,6 @@ in the header come from the installed packages' metadata and the device from the
 executed notebook 01's setup cell.
 """
 
-from __future__ import annotations
-
 import argparse
 import json
 import platform
@@ -79,14 +77,11 @@ def other_text(groups: dict[str, list[dict]], spreads: dict[str, list[float]] | 
     a sweep (:func:`tools.seeds.spreads`); the real-series table then shows their mean
     and range, so that two forecasters within each other's range read as a tie.
     """
-    if spreads is not None and not isinstance(spreads, dict):
-        raise TypeError(f"spreads must be a dict of name -> values, got "
-                        f"{type(spreads).__name__}")
     text = ""
     if real := groups.get("test_mae_mw", []):
         rows = []
         for e in real:
-            values = [float(v) for v in (spreads or {}).get(e["name"], ())]
+            values = (spreads or {}).get(e["name"])
             seeds = [] if spreads is None else [
                 f"{sum(values) / len(values):.0f} ({min(values):.0f}-{max(values):.0f}, "
                 f"{len(values)} seeds)" if values else "n/a"]
@@ -105,8 +100,7 @@ def other_text(groups: dict[str, list[dict]], spreads: dict[str, list[float]] | 
         for e in accuracy:
             base, name = (e.get("extra", {}).get(k) for k in ("baseline", "baseline_name"))
             rows.append([e["notebook"], e["label"], e["metric"], f"{e['value']:.3f}",
-                         "n/a" if base is None else f"{base:.3f}" + (f" ({name})" if name
-                                                                      else ""),
+                         "n/a" if base is None else f"{base:.3f}" + f" ({name})" * bool(name),
                          f"{e['params']:,}", f"{e['seconds']:.1f} s"])
         text += ("\n## Classifiers and sequence models (notebook 09)\n\n" + markdown(
             "notebook|model|metric|ours:|baseline:|parameters:|train time:", rows))
@@ -122,15 +116,12 @@ def covariate_text(sweep: Mapping[str, Mapping[int, float]]) -> str:
     plain ``real_<model>`` was recorded at the same seeds; "" when there is none."""
     lines = []
     for name, with_calendar in sorted(sweep.items()):
-        plain = sweep.get(name.removesuffix("_calendar"))
-        seeds = [s for s in with_calendar if s in (plain or {})]
-        if not name.endswith("_calendar") or not seeds:
-            continue
-        change = {s: with_calendar[s] - plain[s] for s in seeds}
-        lines.append(f"- `{name.removesuffix('_calendar')}`: "
-                     + ", ".join(f"seed {s}: {d:+.0f}" for s, d in change.items())
-                     + f" MW (mean {sum(change.values()) / len(change):+.0f}, "
-                     f"{min(change.values()):+.0f} to {max(change.values()):+.0f})")
+        plain = sweep.get(name.removesuffix("_calendar"), {}) if name.endswith("_calendar") else {}
+        if change := {s: value - plain[s] for s, value in with_calendar.items() if s in plain}:
+            lines.append(f"- `{name.removesuffix('_calendar')}`: "
+                         + ", ".join(f"seed {s}: {d:+.0f}" for s, d in change.items())
+                         + f" MW (mean {sum(change.values()) / len(change):+.0f}, "
+                         f"{min(change.values()):+.0f} to {max(change.values()):+.0f})")
     return ("\n### Calendar inputs (notebook 08)\n\nNext-day test MAE with the four calendar "
             "channels minus without them, same recipe and seed (negative: the calendar "
             "helped):\n\n" + "\n".join(lines) + "\n") if lines else ""

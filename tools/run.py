@@ -10,8 +10,6 @@ Each notebook runs in a fresh kernel of this Python, from its folder, with
 :func:`run_cells` is the one way the tools execute a notebook (the seed sweep too).
 """
 
-from __future__ import annotations
-
 import argparse
 import fcntl
 import json
@@ -24,9 +22,9 @@ from pathlib import Path
 import nbformat
 
 from helpers.profile import ENV_VAR, PROFILES
-from helpers.results import ROOT, _dir, forget_notebook
+from helpers.results import _dir, forget_notebook, write_json
+from tools.navigation import NOTEBOOKS_DIR, notebook_names
 
-NOTEBOOKS_DIR = ROOT / "notebooks"
 CELL_TIMEOUT = 1800
 """Seconds one cell may run before the notebook fails (a hang, not a slow cell)."""
 
@@ -92,9 +90,7 @@ def record_notebook_time(notebook: str, seconds: float, *, profile: str | None =
         fcntl.flock(lock, fcntl.LOCK_EX)
         times = json.loads(path.read_text()) if path.exists() else {}
         times[notebook] = round(float(seconds), 1)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(dict(sorted(times.items())), indent=2) + "\n")
-        tmp.replace(path)
+        write_json(path.with_suffix(".tmp"), times, sort_keys=True).replace(path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -103,8 +99,7 @@ def main(argv: list[str] | None = None) -> int:
                         "every notebooks/NN_*.ipynb but the index, which has no code)")
     parser.add_argument("--profile", default="full", choices=sorted(PROFILES))
     args = parser.parse_args(argv)
-    paths = args.notebooks or sorted(p for p in NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb")
-                                     if p.stem != "00_index")
+    paths = args.notebooks or [NOTEBOOKS_DIR / f"{name}.ipynb" for name in notebook_names()]
     for path in paths:
         if path.suffix != ".ipynb" or not path.exists():
             parser.error(f"not an existing .ipynb file: {path}")

@@ -16,8 +16,6 @@ goes first (by expected durations: :data:`TEST_SECONDS`, or the last full run's
 (:func:`holds_back`). Each job's output is printed in one piece when it ends.
 """
 
-from __future__ import annotations
-
 import argparse
 import graphlib
 import json
@@ -95,7 +93,7 @@ def priorities(jobs: Mapping[str, Job]) -> dict[str, float]:
     for name in reversed(check(jobs)):  # those waiting on a job are ranked before it
         chain[name] = jobs[name].expected + max(
             (chain[j.name] for j in jobs.values() if name in j.after), default=0.0)
-    return {name: chain[name] for name in jobs}
+    return chain
 
 
 def holds_back(candidate: str, jobs: Mapping[str, Job], pending: Sequence[str],
@@ -150,11 +148,10 @@ def run_jobs(jobs: Mapping[str, Job], n_parallel: int = 2, *, log=print,
                 log(f"[{name}] started at {time.strftime('%H:%M:%S')}")
         time.sleep(0.2)
         for name, (proc, out, started) in list(running.items()):
-            if proc.poll() is not None:
+            if (code := proc.poll()) is not None:
                 del running[name]
-                status[name] = proc.returncode
+                status[name], now = code, time.perf_counter()
                 out.seek(0)
-                code, now = proc.returncode, time.perf_counter()
                 log(f"[{name}] {'ok' if code == 0 else f'FAILED (exit {code})'} in "
                     f"{now - started:.0f} s ({now - start_all:.0f} s since the start)\n"
                     f"{out.read().rstrip()}\n")
@@ -165,20 +162,17 @@ def run_jobs(jobs: Mapping[str, Job], n_parallel: int = 2, *, log=print,
 def make_jobs(kind: str, python: str = sys.executable,
               nbval_args: Sequence[str] = ()) -> dict[str, Job]:
     """The jobs of ``make test`` (``kind="test"``) or ``make run`` (``kind="run"``)."""
-    checks.choice("kind", kind, ("test", "run"))
     times = TEST_SECONDS if kind == "test" else expected_seconds()
     pytest = [python, "-m", "pytest", "-p", "no:cacheprovider"]
-    jobs = {name: Job(name, [*pytest, *nbval_args, "--durations=5", f"notebooks/{name}.ipynb"]
-                      if kind == "test" else [python, "-u", "-m", "tools.run",
-                                              f"notebooks/{name}.ipynb", "--profile", "full"],
-                      AFTER.get(name, ()), float(times.get(name, 60.0)))
-            for name in notebook_names()}
+    commands = {name: [*pytest, *nbval_args, "--durations=5", f"notebooks/{name}.ipynb"]
+                if kind == "test" else [python, "-u", "-m", "tools.run",
+                                        f"notebooks/{name}.ipynb", "--profile", "full"]
+                for name in notebook_names()}
     if kind == "test":
-        jobs["unit"] = Job("unit", [*pytest, "--durations=10", "tests", "--ignore=tests/browser"],
-                           expected=TEST_SECONDS["unit"])
-        jobs["browser"] = Job("browser", [*pytest, "-rs", "tests/browser"],
-                              expected=TEST_SECONDS["browser"])
-    return jobs
+        commands |= {"unit": [*pytest, "--durations=10", "tests", "--ignore=tests/browser"],
+                     "browser": [*pytest, "-rs", "tests/browser"]}
+    return {name: Job(name, command, AFTER.get(name, ()), float(times.get(name, 60.0)))
+            for name, command in commands.items()}
 
 
 def job_env(kind: str, n_parallel: int, environ: Mapping[str, str] = os.environ
@@ -186,8 +180,7 @@ def job_env(kind: str, n_parallel: int, environ: Mapping[str, str] = os.environ
     """The variables added to each job's environment: its profile (quick for ``test``,
     full for ``run``) and, when jobs run side by side, :data:`INTEROP_VAR` = 1 unless
     ``environ`` already sets it."""
-    env = {"COURSE_PROFILE": "quick" if checks.choice("kind", kind, ("test", "run")) == "test"
-           else "full"}
+    env = {"COURSE_PROFILE": "quick" if kind == "test" else "full"}
     return env | ({INTEROP_VAR: "1"} if n_parallel > 1 and INTEROP_VAR not in environ else {})
 
 

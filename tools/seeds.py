@@ -18,8 +18,6 @@ notebook and seed, "pass" or the first failing line, and for every recorded mode
 mean, spread and per-seed values next to the book's figure.
 """
 
-from __future__ import annotations
-
 import argparse
 import json
 import os
@@ -35,7 +33,7 @@ import nbformat
 
 from helpers import checks
 from helpers.profile import MAX_SEED, PROFILES, SEED_VAR
-from helpers.results import BOOK, ROOT, WORK_VAR, forget_notebook, load_records, other_records
+from helpers.results import BOOK, ROOT, WORK_VAR, forget_notebook, write_json
 from tools import schedule
 from tools.navigation import notebook_names
 from tools.report import markdown
@@ -82,7 +80,7 @@ def cell_errors(nb) -> list[dict]:
     """Every error output of an executed notebook: cell number (from 1), name, message
     (first line) and the failing line of the cell."""
     return [{"cell": index + 1, "ename": out.get("ename", ""),
-             "evalue": (_ANSI.sub("", str(out.get("evalue", ""))).strip() + "\n").split("\n")[0],
+             "evalue": _ANSI.sub("", str(out.get("evalue", ""))).strip().partition("\n")[0],
              "line": failing_line(out.get("traceback", []))}
             for index, cell in enumerate(nb.cells) for out in cell.get("outputs", [])
             if out.get("output_type") == "error"]
@@ -103,10 +101,7 @@ def run_one(name: str, seed: int, profile: str, work: Path, *, log=print) -> dic
     that hangs or whose kernel dies is tried once more, and the status says so.
     """
     source, work = ROOT / "notebooks" / f"{name}.ipynb", Path(work)
-    if not source.exists():
-        raise ValueError(f"name must be a notebook in notebooks/, got {name!r}")
-    for folder in ("notebooks", "status"):
-        (work / folder).mkdir(parents=True, exist_ok=True)
+    (work / "notebooks").mkdir(parents=True, exist_ok=True)
     os.environ.update({SEED_VAR: str(seed), WORK_VAR: str(work)})
     forget_notebook(name, profile=profile, root=work / "results")  # records of a past run
     start = time.perf_counter()
@@ -119,13 +114,13 @@ def run_one(name: str, seed: int, profile: str, work: Path, *, log=print) -> dic
             break
         except Exception as error:  # the kernel died or a cell timed out
             crash = [{"cell": 0, "ename": type(error).__name__, "line": "",
-                      "evalue": (str(error) + "\n").split("\n")[0][:300]}]
+                      "evalue": str(error).partition("\n")[0][:300]}]
             log(f"{name} at seed {seed}: {describe(crash[0])}" + "; trying once more" * (tries < 2))
     seconds, errors = time.perf_counter() - start, cell_errors(nb) + crash
     nbformat.write(nb, work / "notebooks" / source.name)
     status = {"notebook": name, "seed": seed, "profile": profile,
               "seconds": round(seconds, 1), "tries": tries, "errors": errors}
-    (work / "status" / f"{name}.json").write_text(json.dumps(status, indent=2) + "\n")
+    write_json(work / "status" / f"{name}.json", status)
     if not errors:
         record_notebook_time(name, seconds, profile=profile, root=work / "results")
     verdict = f"{len(errors)} failing cell(s): {describe(errors[0])}" if errors else "pass"
@@ -184,12 +179,10 @@ def spreads(profile: str, seeds: list[int], root: Path = SWEEP_DIR) -> list[Spre
     """Every model recorded in the sweep, with its value at each seed that recorded it."""
     found: dict[str, Spread] = {}
     for seed in seeds:
-        results = seed_dir(profile, seed, root) / "results"
-        if (results / profile / "models").is_dir():
-            for e in load_records(profile, results) + [
-                    e for group in other_records(profile, results).values() for e in group]:
-                found.setdefault(e["name"], Spread(e["name"], e.get("label") or e["name"], str(
-                    e["notebook"]), e["metric"], {})).values[seed] = float(e["value"])
+        for path in (seed_dir(profile, seed, root) / "results" / profile / "models").glob("*.json"):
+            e = json.loads(path.read_text())
+            found.setdefault(e["name"], Spread(e["name"], e.get("label") or e["name"], str(
+                e["notebook"]), e["metric"], {})).values[seed] = float(e["value"])
     return sorted(found.values(), key=lambda s: (s.notebook, s.metric, s.name))
 
 
@@ -199,46 +192,11 @@ def _fmt(value: float, like: float | None = None) -> str:
     return f"{value:.4f}" if abs(value if like is None else like) < 10 else f"{value:,.0f}"
 
 
-def report_text(profile: str, seeds: list[int], statuses: dict[tuple[str, int], dict],
-                models: list[Spread], meta: dict | None = None) -> str:
-    """The Markdown report: notebooks x seeds (pass / first failing line), then models."""
-    failures, rows = [], []
-    for name in sorted({name for name, _ in statuses}):
-        rows.append([name])
-        for seed in seeds:
-            if (status := statuses.get((name, seed))) and status["errors"]:
-                failures.append(f"\n\n[{len(failures) + 1}] {name}, seed {seed}: "
-                                f"{describe(status['errors'][0])}")
-                if (extra := len(status["errors"]) - 1) > 0:
-                    failures[-1] += f" ({extra} more failing cell{'s' * (extra > 1)})"
-            rows[-1].append("not run" if status is None else f"**FAIL** [{len(failures)}]"
-                            if status["errors"] else f"pass ({status['seconds']:.0f} s)")
-    seed_columns = "".join(f"|seed {s}" for s in seeds)
-    command = f"make seeds SEEDS=\"{' '.join(map(str, seeds))}\"" + (
-        f" SEEDS_PROFILE={profile}" if profile != "full" else "")
-    passed = sum(not s["errors"] for s in statuses.values())
-    return (f"# Seed sweep ({profile} profile)\n\nWritten by `{command}` (tools/seeds.py). "
-            f"Each notebook ran once per seed with `COURSE_SEED` set, in a scratch copy; "
-            f"**{passed} of {len(statuses)} runs passed**.\n"
-            + (f"The sweep took {meta['seconds'] / 60:.0f} min of wall time ({meta['jobs']} "
-               f"notebooks at a time, finished {meta['finished']}).\n" if meta else
-               "Each cell is the latest run of that notebook at that seed (the runs may come "
-               "from several sweeps).\n")
-            + "\n## Notebooks\n\n" + markdown("notebook" + seed_columns, rows).rstrip("\n")
-            + "".join(failures) + "\n\n## Models\n\nValidation score of every recorded "
-            "model at each seed: mean, spread (min-max and standard deviation) and the book's "
-            "figure where it has one.\n\n" + markdown(
-                "notebook|model|metric|book|mean|min-max|std" + seed_columns,
-                ([s.notebook, s.label, s.metric, f"{BOOK[s.name].value:g}" if s.name in BOOK
-                  else "", _fmt(s.mean), f"{_fmt(s.low)}-{_fmt(s.high)}", _fmt(s.std, s.mean),
-                  *(_fmt(s.values[seed]) if seed in s.values else "" for seed in seeds)]
-                 for s in models)))
-
-
 def write_report(profile: str, seeds: list[int] | None = None, *, root: Path = SWEEP_DIR,
                  output: Path | None = None) -> Path:
     """Write the report of the last sweep of ``profile`` (its seeds unless given), to
-    ``results/SEEDS.md`` (``results/SEEDS-<profile>.md`` for other profiles)."""
+    ``results/SEEDS.md`` (``results/SEEDS-<profile>.md`` for other profiles): notebooks x
+    seeds (pass / first failing line), then every model's spread."""
     meta_path = Path(root) / profile / "sweep.json"
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else None
     if seeds is None and meta is None:
@@ -248,10 +206,40 @@ def write_report(profile: str, seeds: list[int] | None = None, *, root: Path = S
     seeds = meta["seeds"] if seeds is None else seeds
     if not (statuses := load_statuses(profile, seeds, root)):
         raise ValueError(f"no notebook ran in the {profile} sweep of seeds {list(seeds)}")
+    failures, rows = [], []
+    for name in sorted({name for name, _ in statuses}):
+        rows.append([name])
+        for seed in seeds:
+            if (status := statuses.get((name, seed))) and status["errors"]:
+                extra = len(status["errors"]) - 1
+                failures.append(f"\n\n[{len(failures) + 1}] {name}, seed {seed}: "
+                                f"{describe(status['errors'][0])}"
+                                + f" ({extra} more failing cell{'s' * (extra > 1)})" * (extra > 0))
+            rows[-1].append("not run" if status is None else f"**FAIL** [{len(failures)}]"
+                            if status["errors"] else f"pass ({status['seconds']:.0f} s)")
+    seed_columns = "".join(f"|seed {s}" for s in seeds)
+    command = f"make seeds SEEDS=\"{' '.join(map(str, seeds))}\"" + (
+        f" SEEDS_PROFILE={profile}" if profile != "full" else "")
+    passed = sum(not s["errors"] for s in statuses.values())
     output = Path(output or ROOT / "results" / ("SEEDS.md" if profile == "full" else
                                                 f"SEEDS-{profile}.md"))
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(report_text(profile, seeds, statuses, spreads(profile, seeds, root), meta))
+    output.write_text(
+        f"# Seed sweep ({profile} profile)\n\nWritten by `{command}` (tools/seeds.py). "
+        f"Each notebook ran once per seed with `COURSE_SEED` set, in a scratch copy; "
+        f"**{passed} of {len(statuses)} runs passed**.\n"
+        + (f"The sweep took {meta['seconds'] / 60:.0f} min of wall time ({meta['jobs']} "
+           f"notebooks at a time, finished {meta['finished']}).\n" if meta else
+           "Each cell is the latest run of that notebook at that seed (the runs may come "
+           "from several sweeps).\n")
+        + "\n## Notebooks\n\n" + markdown("notebook" + seed_columns, rows).rstrip("\n")
+        + "".join(failures) + "\n\n## Models\n\nValidation score of every recorded "
+        "model at each seed: mean, spread (min-max and standard deviation) and the book's "
+        "figure where it has one.\n\n" + markdown(
+            "notebook|model|metric|book|mean|min-max|std" + seed_columns,
+            ([s.notebook, s.label, s.metric, f"{BOOK[s.name].value:g}" if s.name in BOOK
+              else "", _fmt(s.mean), f"{_fmt(s.low)}-{_fmt(s.high)}", _fmt(s.std, s.mean),
+              *(_fmt(s.values[seed]) if seed in s.values else "" for seed in seeds)]
+             for s in spreads(profile, seeds, root))))
     return output
 
 
@@ -283,7 +271,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("command", nargs="?", default="sweep",
                         choices=("sweep", "one", "report", "adopt"))
-    parser.add_argument("name", nargs="?", help="the notebook of `one`")
+    parser.add_argument("name", nargs="?", choices=notebook_names(), metavar="NOTEBOOK",
+                        help="the notebook of `one`")
     parser.add_argument("--seeds", help="seeds, e.g. \"42 7 123 2026\" (default: those of the "
                         "last sweep for `report`, else these four)")
     parser.add_argument("--seed", type=int, default=42, help="the seed of `one` or `adopt`")
@@ -321,10 +310,9 @@ def main(argv: list[str] | None = None) -> int:
                       env={schedule.INTEROP_VAR: "1"} if args.jobs > 1
                       and schedule.INTEROP_VAR not in os.environ else {})
     seconds = time.perf_counter() - start
-    (SWEEP_DIR / args.profile).mkdir(parents=True, exist_ok=True)
-    (SWEEP_DIR / args.profile / "sweep.json").write_text(json.dumps({
+    write_json(SWEEP_DIR / args.profile / "sweep.json", {
         "seeds": seeds, "profile": args.profile, "notebooks": names, "jobs": args.jobs,
-        "seconds": round(seconds), "finished": time.strftime("%Y-%m-%d %H:%M")}, indent=2) + "\n")
+        "seconds": round(seconds), "finished": time.strftime("%Y-%m-%d %H:%M")})
     path, statuses = write_report(args.profile, seeds), load_statuses(args.profile, seeds)
     failed = sorted(f"{n}@{s}" for (n, s), status in statuses.items() if status["errors"])
     print(f"seed sweep: {len(statuses) - len(failed)} of {len(statuses)} runs passed in "

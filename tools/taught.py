@@ -9,8 +9,6 @@ generates from those cells, with the imports of the notebook that they use.
 (``tests/test_taught.py`` runs that check).
 """
 
-from __future__ import annotations
-
 import argparse
 import ast
 import sys
@@ -25,28 +23,16 @@ TAG = "taught"
 
 def _free_names(tree: ast.AST) -> set[str]:
     """Names the code reads but does not bind itself (arguments, assignments)."""
-    read = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
-            and isinstance(n.ctx, ast.Load)}
+    names = [n for n in ast.walk(tree) if isinstance(n, ast.Name)]
     bound = {a.arg for n in ast.walk(tree) if isinstance(n, ast.arguments)
              for a in n.posonlyargs + n.args + n.kwonlyargs + [n.vararg, n.kwarg] if a}
-    bound |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)
-              and isinstance(n.ctx, ast.Store)}
-    return read - bound
-
-
-def _needed(node: ast.stmt, used: set[str]) -> str | None:
-    """``node`` (an import) cut to the names in ``used``, or None if it binds none."""
-    names = [a for a in node.names if (a.asname or a.name).split(".")[0] in used]
-    if not names:
-        return None
-    node.names = names
-    return ast.unparse(node)
+    bound |= {n.id for n in names if isinstance(n.ctx, ast.Store)}
+    return {n.id for n in names if isinstance(n.ctx, ast.Load)} - bound
 
 
 def module_text(notebooks: Path = ROOT / "notebooks") -> str:
     """The text of ``helpers/taught.py`` for the notebooks in ``notebooks``."""
-    imports: list[str] = []
-    sections: list[str] = []
+    imports, sections = [], []
     for path in sorted(notebooks.glob("[0-9][0-9]_*.py")):
         cells = [c for c in jupytext.read(path).cells if c.cell_type == "code"]
         taught = [c.source for c in cells if TAG in c.metadata.get("tags", [])]
@@ -54,16 +40,16 @@ def module_text(notebooks: Path = ROOT / "notebooks") -> str:
             continue
         code = "\n\n\n".join(taught)
         tree = ast.parse(code)
-        for node in tree.body:
-            if not isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-                raise ValueError(f"{path.name}: a cell tagged {TAG!r} may hold only "
-                                 f"functions and classes (line {node.lineno} does not)")
+        if other := [n for n in tree.body if not isinstance(n, (ast.FunctionDef, ast.ClassDef))]:
+            raise ValueError(f"{path.name}: a cell tagged {TAG!r} may hold only functions "
+                             f"and classes (line {other[0].lineno} does not)")
         used = _free_names(tree)
         for cell in cells:
             for node in ast.parse(cell.source).body:
-                if isinstance(node, (ast.Import, ast.ImportFrom)):
-                    line = _needed(node, used)
-                    if line and line not in imports:
+                if isinstance(node, (ast.Import, ast.ImportFrom)):  # cut to the names used
+                    node.names = [a for a in node.names
+                                  if (a.asname or a.name).split(".")[0] in used]
+                    if node.names and (line := ast.unparse(node)) not in imports:
                         imports.append(line)
         sections.append(f"# --- from notebooks/{path.name} " + "-" * (70 - len(path.name))
                         + f"\n{code}\n")
@@ -81,11 +67,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="fail if helpers/taught.py differs from the notebooks' cells")
     text = module_text()
     if parser.parse_args(argv).check:
-        if TARGET.read_text() != text:
+        if stale := TARGET.read_text() != text:
             print(f"{TARGET.relative_to(ROOT)} is out of date: run python -m tools.taught",
                   file=sys.stderr)
-            return 1
-        return 0
+        return int(stale)
     TARGET.write_text(text)
     print(f"wrote {TARGET.relative_to(ROOT)}")
     return 0

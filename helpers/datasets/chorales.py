@@ -24,8 +24,6 @@ The sizes and training budget of the exercise depend on the run profile
 (:data:`SETTINGS`, :func:`get_settings`).
 """
 
-from __future__ import annotations
-
 import math
 import os
 import re
@@ -43,7 +41,6 @@ from helpers.profile import PROFILE, Settings, for_profile
 
 VOICES = ("soprano", "alto", "tenor", "bass")
 STEPS_PER_QUARTER = 2  # the default time resolution: one step per eighth note
-CACHE_ENV_VAR = "COURSE_CACHE"  # names the folder for cached data (see cache_dir)
 CACHE_VERSION = 2  # bumped whenever the conversion changes: old cache files are not reused
 _EPS = 1e-9
 
@@ -121,26 +118,12 @@ def _grid_events(part, steps_per_quarter: int):
                math.ceil((start + length) * steps_per_quarter - _EPS), int(midi))
 
 
-def _part_notes(part, n_steps: int, steps_per_quarter: int) -> np.ndarray:
-    """One part on the grid (see :func:`score_to_notes`): int16 ``[n_steps]``, 0 = silent."""
-    row = np.zeros(n_steps, dtype=np.int16)
-    for first, stop, midi in _grid_events(part, steps_per_quarter):
-        np.maximum(row[first:stop], midi, out=row[first:stop])
-    return row
-
-
-def _parts(score):
-    parts = getattr(score, "parts", None)
-    if parts is None:
-        raise TypeError(f"score must be a music21 Score, got {type(score).__name__}")
-    return parts
-
-
 def grid_losses(score, steps_per_quarter: int = STEPS_PER_QUARTER) -> tuple[int, int]:
     """``(notes, dropped)``: the score's timed notes, and how many fall between two grid
     points (notes shorter than a step, off the grid), which the conversion loses."""
     spq = checks.integer("steps_per_quarter", steps_per_quarter)
-    events = [event for part in _parts(score) for event in _grid_events(part, spq)]
+    parts = checks.instance("score", score, _music21().stream.Score, "a music21 Score").parts
+    events = [event for part in parts for event in _grid_events(part, spq)]
     return len(events), sum(first >= stop for first, stop, _ in events)
 
 
@@ -158,11 +141,14 @@ def score_to_notes(score, steps_per_quarter: int = STEPS_PER_QUARTER, *, trim: b
     silent are dropped at both ends. Raises ``ValueError`` unless the score has 4 parts.
     """
     spq = checks.integer("steps_per_quarter", steps_per_quarter)
-    parts = _parts(score)
+    parts = checks.instance("score", score, _music21().stream.Score, "a music21 Score").parts
     if len(parts) != 4:
         raise ValueError(f"score must have exactly 4 parts (SATB), got {len(parts)}")
     n_steps = math.ceil(float(score.highestTime) * spq - _EPS)
-    notes = np.stack([_part_notes(part, n_steps, spq) for part in parts], axis=1)
+    notes = np.zeros((n_steps, 4), dtype=np.int16)
+    for v, part in enumerate(parts):
+        for first, stop, midi in _grid_events(part, spq):
+            np.maximum(notes[first:stop, v], midi, out=notes[first:stop, v])
     return np.trim_zeros(notes, axis=0) if trim else notes
 
 
@@ -175,8 +161,7 @@ def _parse(path):
 
 def parse(name: str):
     """Parse one chorale of music21's Bach corpus by file name (``"bwv269"``), quietly."""
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"name must be a chorale's file name like 'bwv269', got {name!r}")
+    checks.instance("name", name, str, "a chorale's file name like 'bwv269'")
     matches = [p for p in corpus_paths() if p.stem == name]
     if not matches:
         raise ValueError(f"no chorale named {name!r} in music21's Bach corpus")
@@ -223,7 +208,7 @@ def convert_corpus(n_chorales: int | None = None, steps_per_quarter: int = STEPS
 def cache_dir() -> Path:
     """Where converted data is cached: ``$COURSE_CACHE``, else ``$XDG_CACHE_HOME/rnn-course``,
     else ``~/.cache/rnn-course``. Outside the repository, so git never sees it."""
-    explicit = os.environ.get(CACHE_ENV_VAR, "").strip()
+    explicit = os.environ.get("COURSE_CACHE", "").strip()
     xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
     if explicit:
         return Path(explicit).expanduser()
@@ -236,26 +221,21 @@ def cache_name(n_chorales: int | None, steps_per_quarter: int = STEPS_PER_QUARTE
     return f"bach_chorales_v{CACHE_VERSION}_q{steps_per_quarter}_{count}.npz"
 
 
-def save_chorales(path, chorales, names, steps_per_quarter=STEPS_PER_QUARTER, losses=None) -> Path:
+def save_chorales(path, chorales, names, losses, steps_per_quarter=STEPS_PER_QUARTER) -> Path:
     """Write chorales (each ``[steps, 4]``), their names and their :func:`grid_losses`
-    (``[n, 2]``; zeros when None) to a compressed ``.npz``.
+    (``[n, 2]``) to a compressed ``.npz``.
 
     The file is written next to its destination and then renamed, so an interrupted run
     never leaves a half-written cache behind.
     """
     path = Path(path)
-    chorales = [_notes(f"chorales[{i}]", c) for i, c in enumerate(chorales)]
-    _same_length(names, chorales)
-    if any(c.size and (c.min() < 0 or c.max() > 127) for c in chorales):
-        raise ValueError("chorales must hold MIDI numbers in [0, 127]")
-    losses = np.zeros((len(chorales), 2)) if losses is None else np.asarray(losses)
     notes = np.concatenate(chorales) if chorales else np.zeros((0, 4))
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.{os.getpid()}.npz")
     try:
         np.savez_compressed(tmp, notes=notes.astype(np.uint8), names=np.array(names, dtype=str),
                             lengths=np.array([len(c) for c in chorales], dtype=np.int64),
-                            losses=losses.astype(np.int64),
+                            losses=np.asarray(losses, dtype=np.int64),
                             steps_per_quarter=steps_per_quarter, version=CACHE_VERSION)
         os.replace(tmp, path)
     finally:
@@ -266,17 +246,9 @@ def save_chorales(path, chorales, names, steps_per_quarter=STEPS_PER_QUARTER, lo
 def load_chorales(path: Path | str) -> tuple[list[np.ndarray], list[str], np.ndarray]:
     """Read what :func:`save_chorales` wrote: ``(chorales, names, losses)``, notes as int16."""
     with np.load(Path(path), allow_pickle=False) as data:
-        if int(data["version"]) != CACHE_VERSION:
-            raise ValueError(f"{path} was written by another version of the conversion")
         bounds = np.cumsum(data["lengths"])[:-1]
         chorales = np.split(data["notes"].astype(np.int16), bounds)
         return chorales, [str(name) for name in data["names"]], data["losses"]
-
-
-def _same_length(names, chorales) -> None:
-    if len(names) != len(chorales):
-        raise ValueError(f"names must have one entry per chorale, got {len(names)} names for "
-                         f"{len(chorales)} chorales")
 
 
 class ChoraleSplits(NamedTuple):
@@ -304,14 +276,10 @@ def split(chorales: Sequence[np.ndarray], names: Sequence[str], *, valid: float 
     ``ceil(fraction * n)`` chorales (at least one), so no chorale straddles two sets.
     """
     n = len(chorales)
-    _same_length(names, chorales)
-    valid = checks.number("valid", valid, above=0, below=0.5)
-    test = checks.number("test", test, above=0, below=0.5)
-    seed = PROFILE.seed if seed is None else checks.integer("seed", seed, low=0)
     n_valid, n_test = max(1, math.ceil(valid * n)), max(1, math.ceil(test * n))
     if n_valid + n_test >= n:
         raise ValueError(f"need more than {n_valid + n_test} chorales to split, got {n}")
-    order = np.random.default_rng(seed).permutation(n)
+    order = np.random.default_rng(PROFILE.seed if seed is None else seed).permutation(n)
     parts = {"test": order[:n_test], "valid": order[n_test:n_test + n_valid],
              "train": order[n_test + n_valid:]}
     return ChoraleSplits(**{key: [chorales[i] for i in idx] for key, idx in parts.items()},
@@ -326,8 +294,7 @@ def load(settings: ChoraleSettings | None = None, *, cache=None, verbose=True) -
     :func:`cache_dir`) afterwards. With ``verbose``, says when it converts.
     """
     settings = get_settings() if settings is None else settings
-    if not isinstance(settings, ChoraleSettings):
-        raise TypeError(f"settings must be ChoraleSettings, got {type(settings).__name__}")
+    checks.instance("settings", settings, ChoraleSettings, "ChoraleSettings")
     spq = settings.steps_per_quarter
     path = (cache_dir() if cache is None else Path(cache)) / cache_name(settings.n_chorales, spq)
     if path.exists():
@@ -335,7 +302,7 @@ def load(settings: ChoraleSettings | None = None, *, cache=None, verbose=True) -
     else:
         start = time.perf_counter()
         chorales, names, losses = convert_corpus(settings.n_chorales, spq)
-        save_chorales(path, chorales, names, spq, losses)
+        save_chorales(path, chorales, names, losses, spq)
         if verbose:
             print(f"converted {len(chorales)} chorales from music21's corpus in "
                   f"{time.perf_counter() - start:.0f} s (cached as {path.name})")
@@ -376,9 +343,8 @@ class NoteMap:
         checks.integer("low", self.low, 1, checks.integer("high", self.high, 1, 127))
 
     @classmethod
-    def fit(cls, chorales: Sequence[np.ndarray]) -> NoteMap:
+    def fit(cls, chorales: Sequence[np.ndarray]) -> "NoteMap":
         """The range of the notes (not the silences) of ``chorales``."""
-        chorales = [chorales] if isinstance(chorales, np.ndarray) else chorales
         notes = np.concatenate([np.ravel(c) for c in chorales] or [np.zeros(0)])
         if not (notes > 0).any():
             raise ValueError("chorales must contain at least one note")
@@ -431,8 +397,7 @@ def windows(chorales: Sequence[np.ndarray], length: int, stride: int):
     """
     length = checks.integer("length", length)
     stride = checks.integer("stride", stride)
-    if isinstance(chorales, np.ndarray):
-        raise TypeError("chorales must be a sequence of [steps, 4] arrays, not one array")
+    checks.instance("chorales", chorales, Sequence, "a sequence of [steps, 4] arrays")
     cuts = []
     for i, chorale in enumerate(chorales):
         chorale = _notes(f"chorales[{i}]", chorale)
@@ -530,7 +495,6 @@ def generate(model, opening, n_new: int, temperature: float, seed=None) -> np.nd
         raise TypeError(f"model must be a Keras model, got {type(model).__name__}")
     opening = _notes("opening", opening, voices=None, min_steps=1)
     n_new = checks.integer("n_new", n_new, low=0)
-    checks.number("temperature", temperature, low=0)
     rng = np.random.default_rng(seed)
     song = np.zeros((1, len(opening) + n_new, opening.shape[1]), dtype=np.int32)
     song[0, :len(opening)] = opening
@@ -645,12 +609,9 @@ def synthesize(notes, *, steps_per_quarter: int = STEPS_PER_QUARTER, tempo: floa
             first, stop = round(start * step), round((start + length) * step)
             t = np.arange(stop - first) / sample_rate
             cycles = 440.0 * 2 ** ((midi - 69) / 12) * t
-            if wave == "sine":
-                tone = np.sin(2 * np.pi * cycles)
-            else:
-                tone = 4 * np.abs(cycles - np.floor(cycles + 0.5)) - 1
-            envelope = np.minimum(1.0, np.minimum(t / attack if attack else np.inf,
-                                                  (t[-1] - t) / release if release
-                                                  else np.inf))
-            out[first:stop] += tone * np.clip(envelope, 0, 1)
+            tone = (np.sin(2 * np.pi * cycles) if wave == "sine"
+                    else 4 * np.abs(cycles - np.floor(cycles + 0.5)) - 1)  # a triangle wave
+            rise = t / attack if attack else np.inf
+            fall = (t[-1] - t) / release if release else np.inf
+            out[first:stop] += tone * np.clip(np.minimum(1.0, np.minimum(rise, fall)), 0, 1)
     return (out * gain / notes.shape[1]).astype(np.float32)

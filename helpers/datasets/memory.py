@@ -21,8 +21,6 @@ the results table is shared through ``results/<profile>/memory_span.json``
 (:func:`save_results`, :func:`load_results`).
 """
 
-from __future__ import annotations
-
 import json
 import time
 from collections.abc import Mapping, Sequence
@@ -31,7 +29,9 @@ from itertools import takewhile
 from pathlib import Path
 from typing import NamedTuple
 
+import keras
 import numpy as np
+import tensorflow as tf
 
 from helpers import checks, models, results, training
 from helpers.profile import PROFILE, Settings, for_profile
@@ -119,8 +119,7 @@ def recall_score(task: RecallTask, Y_pred, k: int) -> float:
     ``1 - MSE / VALUE_VARIANCE`` over the forecasts at step ``marker + k`` of every
     sequence: 1 for perfect recall, about 0 for answering 0, negative for worse.
     """
-    if not isinstance(task, RecallTask):
-        raise TypeError(f"task must be a RecallTask, got {type(task).__name__}")
+    checks.instance("task", task, RecallTask, "a RecallTask")
     k = checks.integer("k", k, 0)
     Y_pred = np.asarray(Y_pred)
     if Y_pred.shape != task.Y.shape:
@@ -150,15 +149,10 @@ def build_model(recurrent, units: int | None = None, *, name: str | None = None)
     ``recurrent``: a cell of :data:`CELLS`, built by :func:`helpers.models.build_model` as
     one layer of ``units``, or any Keras layer (a WaveNet, say) that returns sequences.
     """
-    import keras
-
     if isinstance(recurrent, str):
-        arch = ARCHITECTURES[checks.choice("cell", recurrent, CELLS)]
-        return models.build_model(arch, models.Shape(None, 2, 1, True), layers=1, name=name,
-                                  units=checks.integer("units", units))
-    if not isinstance(recurrent, keras.layers.Layer):
-        raise TypeError(f"recurrent must be a cell name or a Keras layer, got "
-                        f"{type(recurrent).__name__}")
+        return models.build_model(ARCHITECTURES[checks.choice("cell", recurrent, CELLS)],
+                                  models.Shape(None, 2, 1, True), layers=1, units=units, name=name)
+    checks.instance("recurrent", recurrent, keras.layers.Layer, "a cell name or a Keras layer")
     return keras.Sequential([keras.Input(shape=(None, 2)), recurrent, keras.layers.Dense(1)],
                             name=name)
 
@@ -185,20 +179,14 @@ def fit_and_score(model, k: int, *, settings: MemorySettings | None = None,
     length, and a fresh XLA compilation per lag costs more than it saves on these short
     runs.
     """
-    import keras
-
     settings = get_settings() if settings is None else settings
-    if not isinstance(settings, MemorySettings):
-        raise TypeError(f"settings must be MemorySettings, got {type(settings).__name__}")
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
-    k = checks.integer("k", k)
+    checks.instance("settings", settings, MemorySettings, "MemorySettings")
+    checks.instance("model", model, keras.Model, "a keras.Model")
     epochs = checks.integer("epochs", settings.epochs if epochs is None else epochs)
-    seed = PROFILE.seed if seed is None else checks.integer("seed", seed, 0)
-    train = recall_task(settings.n_train, k, seed=seed)
+    seed = PROFILE.seed if seed is None else seed
+    train = recall_task(settings.n_train, k, seed=seed)  # checks k and seed
     valid = recall_task(settings.n_valid, k, seed=seed + 1)
-    model.compile(loss="mse", optimizer=keras.optimizers.Adam(
-        learning_rate=settings.learning_rate))
+    training.compile_model(model, learning_rate=settings.learning_rate, jit_compile=False)
     scores: list[float] = []
 
     def score(epoch, logs=None) -> None:  # after every epoch; stop once recalled
@@ -211,9 +199,8 @@ def fit_and_score(model, k: int, *, settings: MemorySettings | None = None,
     # which it reports as "excessive retracing" after a few lags: expected here, so hidden.
     start = time.perf_counter()
     with training.quiet_retracing():
-        model.fit(train.X, train.Y, epochs=epochs, batch_size=settings.batch_size,
-                  verbose=0, callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=score),
-                                        *callbacks])
+        model.fit(train.X, train.Y, epochs=epochs, batch_size=settings.batch_size, verbose=0,
+                  callbacks=[keras.callbacks.LambdaCallback(on_epoch_end=score), *callbacks])
     return SpanRun(k, scores[-1], len(scores), time.perf_counter() - start, scores)
 
 
@@ -226,17 +213,13 @@ def connectivity(model, k: int, *, n: int = 256, seed: int | None = None) -> np.
     respect to the value read ``j`` steps before the answer (``j = k`` is the marked
     value), averaged over the sequences that reach that far back; shape ``[k + LEAD]``.
     """
-    import tensorflow as tf
-
-    k, n = checks.integer("k", k), checks.integer("n", n)
-    seed = PROFILE.seed_for(99) if seed is None else checks.integer("seed", seed, 0)
-    task = recall_task(n, k, seed=seed)
+    seed = PROFILE.seed_for(99) if seed is None else seed
+    task = recall_task(n, k, seed=seed)  # checks n, k and seed
     X = tf.constant(task.X)
     answer = task.marker + k
     with tf.GradientTape() as tape:
         tape.watch(X)
-        picked = np.stack([np.arange(n), answer], axis=1)  # (sequence, answer step)
-        total = tf.reduce_sum(tf.gather_nd(model(X)[..., 0], picked))
+        total = tf.reduce_sum(tf.gather(model(X)[..., 0], answer, batch_dims=1))
     grad = np.abs(tape.gradient(total, X).numpy()[..., 0]).astype("float64")  # [n, steps]
     steps = answer[:, None] - np.arange(k + LEAD)  # [i, j]: j steps before the answer
     reached = steps >= 0
@@ -267,8 +250,7 @@ def save_results(entries: Mapping[str, Mapping], *, settings: MemorySettings | N
     for name, entry in entries.items():
         if not (isinstance(name, str) and name and isinstance(entry, Mapping)
                 and "scores" in entry):
-            raise ValueError(f"entries must map model names to mappings with 'scores', got "
-                             f"{name!r}: {entry!r}")
+            raise ValueError(f"entries must map model names to mappings with 'scores': {name!r}")
         scores = {int(k): float(v) for k, v in entry["scores"].items()}
         if sorted(scores) != list(settings.lags):
             raise ValueError(f"entry {name!r} must score the lags {settings.lags}, "
@@ -286,11 +268,8 @@ def save_results(entries: Mapping[str, Mapping], *, settings: MemorySettings | N
         previous = json.loads(path.read_text())
         if tuple(previous.get("settings", {}).get("lags", ())) == settings.lags:
             table = {**previous["models"], **table}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"profile": profile or PROFILE.name, "task": "recall",
-                                "lead": LEAD, "settings": asdict(settings), "models": table},
-                               indent=2) + "\n")
-    return path
+    return results.write_json(path, {"profile": profile or PROFILE.name, "task": "recall",
+                                     "lead": LEAD, "settings": asdict(settings), "models": table})
 
 
 def load_results(profile: str | None = None, root: Path | None = None) -> dict:
@@ -305,7 +284,6 @@ def load_results(profile: str | None = None, root: Path | None = None) -> dict:
     for entry in table["models"].values():
         entry["scores"] = {int(k): v for k, v in entry["scores"].items()}
         if "connectivity" in entry:
-            entry["connectivity"] = {int(k): np.array(v)
-                                     for k, v in entry["connectivity"].items()}
+            entry["connectivity"] = {int(k): np.array(v) for k, v in entry["connectivity"].items()}
     table["settings"]["lags"] = tuple(table["settings"]["lags"])
     return table

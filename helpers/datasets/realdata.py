@@ -16,8 +16,6 @@ Conventions used throughout (and by notebook 08):
   per value of ``y``, given to the networks raw (neither differenced nor standardised).
 """
 
-from __future__ import annotations
-
 import time
 from dataclasses import dataclass
 from functools import partial
@@ -216,8 +214,7 @@ def calendar_features(times) -> pd.DataFrame:
     morning. Columns :data:`CALENDAR`, values in [-1, 1]. They depend on the time stamps
     only, so they are known for any future time.
     """
-    if not isinstance(times, pd.DatetimeIndex):
-        raise TypeError(f"times must be a pandas DatetimeIndex, got {type(times).__name__}")
+    checks.instance("times", times, pd.DatetimeIndex, "a pandas DatetimeIndex")
     if len(times) == 0:
         raise ValueError("times must not be empty")
     seconds = (times.hour * 3600 + times.minute * 60 + times.second).to_numpy("float64")
@@ -253,8 +250,8 @@ def windows(values, n_steps: int, horizon: int, *, start: int, end: int,
     if start < n_steps or end > len(values):
         raise ValueError(f"need start >= n_steps ({n_steps}), end <= {len(values)}: {start}, {end}")
     segment = columns[start - n_steps:end]
-    if np.isnan(segment).any():
-        raise ValueError("values or covariates contain NaN inside the windows (start too early?)")
+    if not np.isfinite(segment).all():
+        raise ValueError("values or covariates hold NaN or inf in the windows (start too early?)")
     dataset = keras.utils.timeseries_dataset_from_array(
         segment, None, sequence_length=n_steps + horizon, batch_size=batch_size,
         shuffle=shuffle, seed=seed, sequence_stride=checks.integer("stride", stride))
@@ -309,8 +306,7 @@ class Demand:
 def prepare(series: pd.Series | None = None) -> Demand:
     """Split :func:`load_demand` (or ``series``) by time and fit the scaler on training data."""
     series = load_demand() if series is None else series
-    if not isinstance(series, pd.Series):
-        raise TypeError(f"series must be a pandas Series, got {type(series).__name__}")
+    checks.instance("series", series, pd.Series, "a pandas Series")
     y = series.to_numpy(dtype="float64")
     d, (train_end, valid_end) = seasonal_difference(y), split_points(len(y))
     return Demand(y, series.index, d, Scaler(d[WEEK:train_end]), train_end, valid_end)
@@ -340,13 +336,9 @@ def fit_forecaster(kind: str, demand: Demand, *, n_steps: int, horizon: int, epo
     shuffling. ``covariates`` (shape ``(len(demand.y), k)``, e.g. :func:`calendar_features`)
     become ``k`` extra input channels, as they are: neither differenced nor standardised.
     """
-    _check_demand(demand)
+    checks.instance("demand", demand, Demand, "a Demand (from prepare())")
     epochs = checks.integer("epochs", epochs)
     seed = PROFILE.seed if seed is None else checks.integer("seed", seed, 0)
-    if n_steps + WEEK > demand.train_end - horizon:
-        raise ValueError(f"n_steps={n_steps} leaves no training window")
-    if covariates is not None:  # windows() checks their length
-        covariates = checks.array("covariates", covariates, ndim=2).astype("float64")
     cut = partial(windows, demand.z, n_steps, horizon, covariates=covariates)
     train = cut(start=WEEK + n_steps, end=demand.train_end, batch_size=batch_size,
                 shuffle=True, seed=seed, stride=stride)
@@ -355,8 +347,7 @@ def fit_forecaster(kind: str, demand: Demand, *, n_steps: int, horizon: int, epo
     test = cut(start=demand.valid_end, end=len(demand.y), batch_size=256)
 
     training.set_seed(seed)
-    model = build_model(kind, n_steps, horizon,
-                        channels=1 + (0 if covariates is None else covariates.shape[1]))
+    model = build_model(kind, n_steps, horizon, channels=train.element_spec[0].shape[-1])
     training.compile_model(model, learning_rate=learning_rate)
     callbacks = list(callbacks)
     if patience is not None:
@@ -379,14 +370,9 @@ def fit_ar(demand: Demand, lags: int):
     """
     from statsmodels.tsa.ar_model import AutoReg
 
-    _check_demand(demand)
+    checks.instance("demand", demand, Demand, "a Demand (from prepare())")
     lags = checks.integer("lags", lags)
     return AutoReg(demand.d[WEEK:demand.train_end], lags=lags, trend="c").fit()
-
-
-def _check_demand(demand) -> None:
-    if not isinstance(demand, Demand):
-        raise TypeError(f"demand must be a Demand (from prepare()), got {type(demand).__name__}")
 
 
 BASELINES = ("naive", "seasonal naive", "seasonal naive + last change")
@@ -402,8 +388,7 @@ def forecast_test(kind: str, demand: Demand, *, n_steps: int, horizon: int, epoc
     ``calendar`` read :func:`calendar_features` too (the others ignore it).
     """
     checks.choice("kind", kind, FORECASTERS)
-    if not isinstance(calendar, bool):
-        raise TypeError(f"calendar must be a bool, got {type(calendar).__name__}")
+    checks.instance("calendar", calendar, bool, "a bool")
     horizon = checks.integer("horizon", horizon, high=DAY)  # at most one day
     at = demand.test_origins(horizon)
     if kind in BASELINES:

@@ -6,8 +6,6 @@ with the reader's. They print a verdict rather than raise, so a wrong answer doe
 stop the notebook, and return ``True``/``False`` so the tests can call them.
 """
 
-from __future__ import annotations
-
 import numpy as np
 
 from helpers import checks

@@ -4,8 +4,6 @@ Each check rebuilds the answer from the notebook's own data: ``data.load("one_st
 with the active profile and seed (``$COURSE_PROFILE``, ``$COURSE_SEED``).
 """
 
-from __future__ import annotations
-
 import numpy as np
 
 from helpers import checks, data

@@ -4,8 +4,6 @@ Each check rebuilds the answer the way the notebook builds its data and models, 
 the active profile and seed (``$COURSE_PROFILE``, ``$COURSE_SEED``); none trains.
 """
 
-from __future__ import annotations
-
 import keras
 import numpy as np
 

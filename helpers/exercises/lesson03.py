@@ -5,8 +5,6 @@ Each ``check_...`` function recomputes the right answer from the data the notebo
 (:func:`helpers.exercises.verdict`); it returns ``True`` or ``False``.
 """
 
-from __future__ import annotations
-
 import keras
 import numpy as np
 

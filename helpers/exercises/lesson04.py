@@ -1,7 +1,5 @@
 """Checks for notebook 04's exercises (unstable gradients)."""
 
-from __future__ import annotations
-
 import keras
 import numpy as np
 

@@ -1,7 +1,5 @@
 """Checks for notebook 05's exercises (the LSTM cell)."""
 
-from __future__ import annotations
-
 import keras
 import numpy as np
 

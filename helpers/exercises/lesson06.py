@@ -1,7 +1,5 @@
 """Checks for notebook 06's exercises (the GRU cell and the Conv1D front end)."""
 
-from __future__ import annotations
-
 import keras
 
 from helpers import checks

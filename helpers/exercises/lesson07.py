@@ -1,7 +1,5 @@
 """Checks for notebook 07's exercises (WaveNet)."""
 
-from __future__ import annotations
-
 from helpers import convs
 from helpers.exercises import verdict
 

@@ -7,8 +7,6 @@ and prints a verdict (:func:`helpers.exercises.verdict`); it returns ``True`` or
 None of them trains a network: their answers do not depend on the seed.
 """
 
-from __future__ import annotations
-
 from functools import lru_cache
 
 from helpers import checks

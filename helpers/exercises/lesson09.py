@@ -1,7 +1,5 @@
 """Checks for notebook 09's exercises (the chapter's exercises: sketches and chorales)."""
 
-from __future__ import annotations
-
 import keras
 import numpy as np
 
@@ -18,8 +16,7 @@ def half_sketch_accuracy(model: keras.Model, inks, labels) -> float:
     ``model`` takes ``[inks, lengths]`` (padded to its input length) as the notebook's
     sketch classifiers do; ``inks`` is a list of stroke-3 arrays, ``labels`` their classes.
     """
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
+    checks.instance("model", model, keras.Model, "a keras.Model")
     inks, labels = sketches.as_sketches(inks, labels)
     if not len(inks):
         raise ValueError("inks must hold at least one sketch")

@@ -1,7 +1,5 @@
 """Checks for notebook 10's exercises (the chapter's models against the limits)."""
 
-from __future__ import annotations
-
 from helpers import checks
 from helpers.exercises import verdict
 

@@ -3,14 +3,13 @@ shared builders of :mod:`helpers.widgets`. Its widgets carry CSS classes (:data:
 that the browser test (``tests/browser/``) finds them in the Voila page.
 """
 
-from __future__ import annotations
-
 import base64
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import replace
 
-from helpers import checks, widgets
+from helpers import widgets
 from helpers.models import ARCHITECTURES, SIZE_CONTROLS
 from helpers.playground import logic as lg
 
@@ -92,7 +91,7 @@ class Playground:
         self.rows: list[dict] = []
         self.runs: dict[int, lg.Run] = {}
         self._baselines: dict[int, float] = {}
-        self._data: dict[tuple[str, int | None], lg.TaskData] = {}
+        self._load = functools.cache(lg.load_task)  # by task and settings
         self._applying = self._quiet = False
         self.button.on_click(lambda _: self.train())
         self.preset_button.on_click(lambda _: self.train_comparison())
@@ -128,12 +127,7 @@ class Playground:
     def task_data(self, task: str, lag: int | None = None) -> lg.TaskData:
         """``task``'s data at the playground's sizes (the memory task at ``lag``, by
         default :attr:`Settings.memory_lag`), loaded once."""
-        memory = checks.choice("task", task, lg.TASKS) == "memory"
-        lag = (lag or self.settings.memory_lag) if memory else None
-        if (task, lag) not in self._data:
-            self._data[task, lag] = lg.load_task(task, replace(self.settings, memory_lag=lag)
-                                                 if memory else self.settings)
-        return self._data[task, lag]
+        return self._load(task, replace(self.settings, memory_lag=lag or self.settings.memory_lag))
 
     def _on_control(self, name: str) -> None:
         """A control moved: grey out what the model does not read, redraw the example
@@ -159,15 +153,13 @@ class Playground:
 
     def _draw_overlay(self) -> None:
         if not self._quiet:
-            self.overlay.value = _image(lg.overlay_png(
-                {n: self.runs[n] for n in self.picker.value}, self._baselines))
+            self.overlay.value = _image(lg.png(lg.overlay_figure(
+                {n: self.runs[n] for n in self.picker.value}, self._baselines)))
 
     def apply_preset(self, name: str) -> dict:
         """Set the controls to preset ``name`` (what picking it does); return the values."""
         values = lg.preset_values(name, self.settings)
-        if self.preset.value == name:
-            self._on_preset(name)
-        self.preset.value = name  # when it changes, its observer sets the controls
+        self.preset.value = name  # its observer sets the controls (already set when unchanged)
         return values
 
     def _on_preset(self, name: str) -> None:
@@ -192,10 +184,10 @@ class Playground:
         self.rows.append(lg.leaderboard_row(run, number, baseline))
         self.runs[number] = run
         self.board.value = lg.leaderboard_html(self.rows)
-        self.select([*self.picker.value, number], _refresh=True)
+        self.select([*self.picker.value, number])
         return self.rows[-1]
 
-    def select(self, numbers: Sequence[int], *, _refresh: bool = False) -> None:
+    def select(self, numbers: Sequence[int]) -> None:
         """Overlay the curves of the runs ``numbers`` (and only those)."""
         numbers = tuple(dict.fromkeys(numbers))
         if any(n not in self.runs for n in numbers):
@@ -203,9 +195,8 @@ class Playground:
                              f"got {list(numbers)}")
         self._quiet = True
         try:
-            if _refresh:
-                self.picker.options = [(lg.run_label(r, n, task=True), n)
-                                       for n, r in self.runs.items()]
+            self.picker.options = [(lg.run_label(r, n, task=True), n)
+                                   for n, r in self.runs.items()]
             self.picker.value = numbers
         finally:
             self._quiet = False
@@ -218,11 +209,10 @@ class Playground:
         label, metric = lg.arch_label(arch), lg.TASKS[task].metric
 
         def on_epoch(history, done):
-            shown = "  ".join(f"{k} {history[k][-1]:.4f}" for k in ("loss", "val_loss")
-                              if k in history)
-            if "val_score" in history:
-                shown += f"  {metric} {lg.score_text(history['val_score'][-1], metric)}"
-            self.status.value = f"training {label}: epoch {done}/{epochs}  {shown}"
+            loss, val_loss, val_score = (history[k][-1] for k in ("loss", "val_loss", "val_score"))
+            self.status.value = (f"training {label}: epoch {done}/{epochs}  loss {loss:.4f}  "
+                                 f"val_loss {val_loss:.4f}  {metric} "
+                                 f"{lg.score_text(val_score, metric)}")
             self._show(history, epochs=epochs, arch=arch)
 
         self.button.disabled = True
@@ -232,7 +222,7 @@ class Playground:
             run = lg.run_training(task_data, arch, epochs, settings=self.settings,
                                   **{k: values[k] for k in ("learning_rate", "units", "layers",
                                                             "dropout", "clip")},
-                                  callbacks=[lg.LiveHistory(on_epoch)])
+                                  on_epoch=on_epoch)
             self._show(run.history, epochs=epochs, arch=arch, prediction=run.prediction)
             self.add(run)
             self.status.value = status_text(run, len(self.rows), task_data.baseline)

@@ -5,8 +5,6 @@ widgets. A run is bounded (``Settings.max_epochs``, ``Settings.max_seconds``) an
 without XLA: over a few epochs compiling costs more than it saves.
 """
 
-from __future__ import annotations
-
 import csv
 import io
 import math
@@ -24,9 +22,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from helpers import checks, data, plots, profile, results, training
+from helpers import checks, data, models, plots, profile, results, training
 from helpers.datasets import memory, realdata
-from helpers.models import ARCHITECTURES, MAX_LAYERS, MAX_UNITS, Shape
+from helpers.models import ARCHITECTURES, MAX_LAYERS, MAX_UNITS, Shape  # noqa: F401 (re-exported)
 from helpers.profile import PROFILE, Profile, for_profile
 
 
@@ -75,12 +73,6 @@ def get_settings(profile: str | Profile | None = None) -> Settings:
     return for_profile(SETTINGS, profile)
 
 
-def _instance(name: str, value, cls: type, want: str = ""):
-    if not isinstance(value, cls):
-        raise TypeError(f"{name} must {want or 'be a ' + cls.__name__}, got {type(value).__name__}")
-    return value
-
-
 def task_text(task: str, lag: int | None) -> str:
     """``"memory (lag 50)"``: the task, and its lag where it has one."""
     return task if lag is None else f"{task} (lag {lag})"
@@ -120,6 +112,11 @@ class TaskData:
     def shape(self) -> Shape:
         return Shape(*self.X_train.shape[1:], self.y_train.shape[-1], self.y_train.ndim == 3)
 
+    @property
+    def lag(self) -> int | None:
+        """The memory task's lag (its sequences are ``lag + LEAD`` steps); else None."""
+        return self.X_train.shape[1] - memory.LEAD if self.task == "memory" else None
+
 
 def task_shape(task: str, settings: Settings | None = None) -> Shape:
     """The :class:`Shape` of ``task``'s models (without loading its data)."""
@@ -135,18 +132,12 @@ def _mse(a, b) -> float:
     return float(np.mean((np.asarray(a, dtype="float64") - b) ** 2))
 
 
-def _arrays(dataset) -> tuple[np.ndarray, np.ndarray]:
-    xs, ys = zip(*((x.numpy(), y.numpy()) for x, y in dataset))
-    return np.concatenate(xs).astype("float32"), np.concatenate(ys).astype("float32")
-
-
 @lru_cache(maxsize=1)
 def _demand() -> realdata.Demand:
     return realdata.prepare()
 
 
-def load_task(task: str, settings: Settings | None = None, *, seed: int | None = None
-              ) -> TaskData:
+def load_task(task: str, settings: Settings | None = None) -> TaskData:
     """Training and validation arrays of ``task`` (sizes from ``settings``).
 
     The synthetic tasks draw ``n_train + n_valid`` series; the memory task as many
@@ -154,8 +145,8 @@ def load_task(task: str, settings: Settings | None = None, *, seed: int | None =
     and validation weeks (notebook 08's split; the test weeks are never touched here).
     """
     checks.choice("task", task, TASKS)
-    s = _instance("settings", settings or get_settings(), Settings, "be a playground Settings")
-    seed, n = s.seed if seed is None else seed, s.n_train
+    s = checks.instance("settings", settings or get_settings(), Settings, "a playground Settings")
+    seed, n = s.seed, s.n_train
     if task == "memory":
         train = memory.recall_task(n, s.memory_lag, seed=seed)
         valid = memory.recall_task(s.n_valid, s.memory_lag, seed=seed + 1)
@@ -163,14 +154,14 @@ def load_task(task: str, settings: Settings | None = None, *, seed: int | None =
             valid, np.zeros_like(valid.Y), s.memory_lag), {"valid": valid})
     if task == "real series":
         d, w, h = _demand(), s.real_window, s.real_horizon
-        train = _arrays(realdata.windows(d.z, w, h, start=realdata.WEEK + w, end=d.train_end,
-                                         stride=s.real_stride, batch_size=256))
-        valid = _arrays(realdata.windows(d.z, w, h, start=d.train_end, end=d.valid_end,
-                                         batch_size=256))
+        # the window of origin t: its w inputs and h targets, z[t - w:t + h]
+        windows = np.lib.stride_tricks.sliding_window_view(d.z.astype("float32"), w + h)
+        train = windows[realdata.origins(realdata.WEEK + w, d.train_end, h)[::s.real_stride] - w]
         at = realdata.origins(d.train_end, d.valid_end, h)
-        truth = realdata.targets(d.y, at, h)
+        truth, valid = realdata.targets(d.y, at, h), windows[at - w]
         naive = realdata.baseline_forecasts(d.y, at, h)["seasonal naive"]
-        return TaskData(task, *train, *valid, float(np.abs(truth - naive).mean()),
+        return TaskData(task, train[:, :w, None], train[:, w:], valid[:, :w, None],
+                        valid[:, w:], float(np.abs(truth - naive).mean()),
                         {"demand": d, "at": at, "truth": truth})
     ahead = 1 if task == "1-step" else 10
     series = data.generate_time_series(n + s.n_valid, PROFILE.n_steps + ahead, seed=seed)
@@ -187,25 +178,18 @@ def score(task_data: TaskData, predictions) -> float:
     the real series, the mean absolute error in MW of the next-day forecasts, after
     undoing the scaling and the weekly differencing.
     """
-    _instance("task_data", task_data, TaskData, "be a TaskData (see load_task)")
+    checks.instance("task_data", task_data, TaskData, "a TaskData (see load_task)")
     predictions = np.asarray(predictions, dtype="float64")
     if predictions.shape != task_data.y_valid.shape:
         raise ValueError(f"predictions must have the validation targets' shape "
                          f"{task_data.y_valid.shape}, got {predictions.shape}")
     extra, demand = task_data.extra, task_data.extra.get("demand")
     if task_data.task == "memory":
-        return memory.recall_score(extra["valid"], predictions, task_lag(task_data))
+        return memory.recall_score(extra["valid"], predictions, task_data.lag)
     if task_data.task == "real series":
         return float(np.abs(extra["truth"] - realdata.undifference(
             demand.y, extra["at"], demand.scaler.inverse(predictions))).mean())
     return _mse(predictions, task_data.y_valid)
-
-
-def task_lag(task_data: TaskData) -> int | None:
-    """The lag of a memory task's data (its sequences are ``lag + LEAD`` steps); None for
-    the other tasks."""
-    _instance("task_data", task_data, TaskData)
-    return task_data.X_train.shape[1] - memory.LEAD if task_data.task == "memory" else None
 
 
 # --- architectures ---------------------------------------------------------------------
@@ -227,17 +211,12 @@ def controls_used(arch: str) -> frozenset:
     return ARCHITECTURES[checks.choice("architecture", arch, ARCHITECTURES)].uses
 
 
-def _build(arch: str, shape: Shape, units, layers, dropout) -> keras.Model:
-    return ARCHITECTURES[checks.choice("architecture", arch, ARCHITECTURES)].build(
-        shape, checks.integer("units", units, high=MAX_UNITS), checks.integer(
-            "layers", layers, high=MAX_LAYERS), checks.number("dropout", dropout, 0, 0.9))
-
-
 def build_model(arch: str, *, task: str = "1-step", units: int = 20, layers: int = 2,
                 dropout: float = 0.0, settings: Settings | None = None) -> keras.Model:
     """A fresh, uncompiled model of architecture ``arch`` shaped for ``task`` (at most
     :data:`MAX_UNITS` units and :data:`MAX_LAYERS` layers)."""
-    return _build(arch, task_shape(task, settings), units, layers, dropout)
+    return models.build_model(arch, task_shape(task, settings), units=units, layers=layers,
+                              dropout=dropout)
 
 
 # (task, architecture) -> key of helpers.results.BOOK where the book trained that model on
@@ -250,46 +229,11 @@ BOOK_KEYS = {("1-step", "linear"): "linear", ("1-step", "simple_rnn"): "simple_r
 
 def book_figure(task: str, arch: str) -> float | None:
     """The book's validation MSE for ``arch`` on ``task``, or None where it gives none."""
-    key = BOOK_KEYS.get((checks.choice("task", task, TASKS),
-                         checks.choice("architecture", arch, ARCHITECTURES)))
+    key = BOOK_KEYS.get((task, arch))
     return None if key is None else results.BOOK[key].value
 
 
 # --- one training run ------------------------------------------------------------------
-
-class LiveHistory(keras.callbacks.Callback):
-    """Collect each epoch's logs and hand the history so far to ``on_epoch(history, epoch)``."""
-
-    def __init__(self, on_epoch: Callable[[dict[str, list[float]], int], None] | None = None):
-        super().__init__()
-        self.on_epoch, self.history = on_epoch, {}
-
-    def on_epoch_end(self, epoch, logs=None) -> None:
-        for key, value in (logs or {}).items():
-            self.history.setdefault(key, []).append(float(value))
-        if self.on_epoch is not None:
-            self.on_epoch(self.history, epoch + 1)
-
-
-class _Watch(LiveHistory):
-    """A :class:`LiveHistory` that first writes each epoch's :func:`score` into the logs as
-    ``val_score``; it stops training after the first batch that ends ``seconds`` after it
-    was made."""
-
-    def __init__(self, task_data: TaskData, seconds: float) -> None:
-        super().__init__()
-        self.task_data, self.seconds, self.stopped = task_data, seconds, False
-        self.start = time.perf_counter()
-
-    def on_train_batch_end(self, batch, logs=None) -> None:
-        if time.perf_counter() - self.start > self.seconds:
-            self.stopped = self.model.stop_training = True
-
-    def on_epoch_end(self, epoch, logs=None) -> None:
-        logs["val_score"] = score(self.task_data, self.model.predict(
-            self.task_data.X_valid, batch_size=256, verbose=0))
-        super().on_epoch_end(epoch, logs)
-
 
 @dataclass
 class Run:
@@ -320,39 +264,56 @@ class Run:
 
 def run_training(task_data: TaskData, arch: str, epochs: int, *, settings: Settings | None = None,
                  learning_rate: float | None = None, units: int = 20, layers: int = 2,
-                 dropout: float = 0.0, clip: float = 0.0, seed: int | None = None,
-                 callbacks: Sequence[keras.callbacks.Callback] = ()) -> Run:
+                 dropout: float = 0.0, clip: float = 0.0,
+                 on_epoch: Callable[[dict[str, list[float]], int], None] | None = None) -> Run:
     """Build ``arch`` for ``task_data``'s task, train it, score it with the task's metric.
 
     At most ``settings.max_epochs`` epochs and about ``settings.max_seconds`` seconds.
     ``learning_rate`` defaults to ``settings.learning_rate``; ``clip`` > 0 clips the
     gradients' global norm (Adam's ``global_clipnorm``). The model reads and writes
     ``task_data``'s shapes (a memory task at its data's lag). The run's ``history`` holds
-    each epoch's ``loss``, ``val_loss`` (MSE) and ``val_score`` (the task's metric).
+    each epoch's ``loss``, ``val_loss`` (MSE) and ``val_score`` (the task's metric);
+    ``on_epoch(history, epoch)``, when given, gets it after each epoch (the app draws it).
     """
     settings = settings or get_settings()
-    _instance("task_data", task_data, TaskData, "be a TaskData (see load_task)")
+    checks.instance("task_data", task_data, TaskData, "a TaskData (see load_task)")
     epochs = checks.integer("epochs", epochs, high=settings.max_epochs)
     learning_rate = checks.number("learning_rate", settings.learning_rate if learning_rate
                                   is None else learning_rate, above=0, high=1)
     clip = checks.number("clip", clip, 0, 100)
-    training.set_seed(settings.seed if seed is None else seed)
-    model = _build(arch, task_data.shape, units, layers, dropout)
+    training.set_seed(settings.seed)
+    model = models.build_model(arch, task_data.shape, units=units, layers=layers,
+                               dropout=dropout)
     training.compile_model(model, jit_compile=False, optimizer=keras.optimizers.Adam(
         learning_rate=learning_rate, global_clipnorm=clip or None))
-    watch = _Watch(task_data, settings.max_seconds)
+    history: dict[str, list[float]] = {}
+    start = time.perf_counter()
+
+    def end_epoch(epoch, logs):  # score the epoch in the task's metric, record it, report
+        logs["val_score"] = score(task_data, model.predict(task_data.X_valid, batch_size=256,
+                                                           verbose=0))
+        for key, value in logs.items():
+            history.setdefault(key, []).append(float(value))
+        if on_epoch is not None:
+            on_epoch(history, epoch + 1)
+
+    def stop_in_time(batch, logs):  # after the batch that passes the time limit
+        if time.perf_counter() - start > settings.max_seconds:
+            model.stop_training = True
+
+    watch = keras.callbacks.LambdaCallback(on_epoch_end=end_epoch,
+                                           on_train_batch_end=stop_in_time)
     with training.quiet_retracing():  # every run's new model makes TensorFlow retrace
         model.fit(task_data.X_train, task_data.y_train, epochs=epochs,
                   batch_size=settings.batch_size, verbose=0,
                   validation_data=(task_data.X_valid, task_data.y_valid),
-                  callbacks=[watch, *callbacks])
-        seconds = time.perf_counter() - watch.start
+                  callbacks=[watch])
+        stopped, seconds = model.stop_training, time.perf_counter() - start
         predictions = model.predict(task_data.X_valid, batch_size=256, verbose=0)
-    h = watch.history
-    return Run(task_data.task, arch, len(h["val_loss"]), learning_rate, h, h["val_loss"][-1],
+    return Run(task_data.task, arch, len(history["val_loss"]), learning_rate, history,
+               history["val_loss"][-1],
                score(task_data, predictions), int(model.count_params()), seconds,
-               predictions[0], units, layers, float(dropout), clip, watch.stopped,
-               task_lag(task_data))
+               predictions[0], units, layers, float(dropout), clip, stopped, task_data.lag)
 
 
 # --- leaderboard -----------------------------------------------------------------------
@@ -372,7 +333,7 @@ def size_text(arch: str, units: int, layers: int) -> str:
 def leaderboard_row(run: Run, number: int, baseline: float | None = None) -> dict:
     """One leaderboard row for ``run`` (``number``: its position in the session, from 1;
     ``baseline``: the task's baseline score, see :attr:`TaskData.baseline`)."""
-    _instance("run", run, Run)
+    checks.instance("run", run, Run, "a Run")
     return {"run": checks.integer("number", number), "task": run.task, "lag": run.lag,
             "model": arch_label(run.arch), "size": size_text(run.arch, run.units, run.layers),
             "learning rate": run.learning_rate,
@@ -414,7 +375,8 @@ def leaderboard_html(rows: Sequence[dict]) -> str:
 
 # --- figures ---------------------------------------------------------------------------
 
-def _png(fig: Figure) -> bytes:
+def png(fig: Figure) -> bytes:
+    """The figure as PNG bytes."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     return buffer.getvalue()
@@ -461,7 +423,7 @@ def figure_png(history: dict[str, list[float]] | None, task_data: TaskData, *, e
     PNG bytes (drawn on a standalone Figure, no pyplot: nothing is shown by accident).
     The epoch axis spans ``1..epochs`` so a live curve grows into a fixed frame."""
     epochs = checks.integer("epochs", epochs)
-    _instance("task_data", task_data, TaskData)
+    checks.instance("task_data", task_data, TaskData, "a TaskData")
     fig = Figure(figsize=(10, 3.2), dpi=80, layout="constrained")
     ax, ax_example = fig.subplots(1, 2)
     if history and history.get("loss"):
@@ -476,14 +438,14 @@ def figure_png(history: dict[str, list[float]] | None, task_data: TaskData, *, e
     ax.set(xlim=(0.5, epochs + 0.5), title="learning curve")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     _draw_example(ax_example, task_data, prediction, label)
-    return _png(fig)
+    return png(fig)
 
 
 def run_label(run: Run, number: int, *, task: bool = False) -> str:
     """``"3: GRU 2 x 20, lr 0.01"``: the run's number, model and settings (its lag, and
     dropout or clipping where used); with ``task``, the task first (``"1-step · 3: ..."``).
     """
-    _instance("run", run, Run)
+    checks.instance("run", run, Run, "a Run")
     size = size_text(run.arch, run.units, run.layers)
     details = [f"lag {run.lag}" if run.lag is not None else "", f"lr {run.learning_rate:.2g}",
                f"dropout {run.dropout:g}" if run.dropout and "dropout" in controls_used(
@@ -497,7 +459,7 @@ def score_curve(run: Run) -> list[float]:
     """The run's validation score after each epoch, in its task's metric:
     ``history["val_score"]`` where :func:`run_training` recorded it; otherwise (a run
     made elsewhere) the MSE curve of the synthetic tasks, or the final score alone."""
-    _instance("run", run, Run)
+    checks.instance("run", run, Run, "a Run")
     if run.history.get("val_score"):
         return list(run.history["val_score"])
     if TASKS[run.task].metric == "val MSE" and run.history.get("val_loss"):
@@ -514,10 +476,10 @@ def overlay_figure(runs: Mapping[int, Run], baselines: Mapping[int, float] | Non
     of that run's data) adds the task's trivial forecast as a dashed line. A standalone
     matplotlib Figure (no pyplot), with a hint to pick runs when ``runs`` is empty.
     """
-    _instance("runs", runs, Mapping, "be a mapping of run number -> Run")
+    checks.instance("runs", runs, Mapping, "a mapping of run number -> Run")
     for number, run in runs.items():
         checks.integer("run number", number)
-        _instance("runs", run, Run, f"map run numbers to Run objects (run {number})")
+        checks.instance(f"runs[{number}]", run, Run, "a Run")
     baselines, numbers = dict(baselines or {}), sorted(runs)
     tasks = [task for task in TASKS if any(run.task == task for run in runs.values())]
     fig = Figure(figsize=(10, 3.2), dpi=80, layout="constrained")
@@ -547,12 +509,6 @@ def overlay_figure(runs: Mapping[int, Run], baselines: Mapping[int, float] | Non
         ax.set(xlabel="epoch", ylabel=TASKS[task].metric, title=title if lags else task)
         ax.legend(fontsize=7)
     return fig
-
-
-def overlay_png(runs: Mapping[int, Run], baselines: Mapping[int, float] | None = None
-                ) -> bytes:
-    """:func:`overlay_figure` as PNG bytes."""
-    return _png(overlay_figure(runs, baselines))
 
 
 # --- presets: each notebook's key experiment -------------------------------------------
@@ -590,15 +546,12 @@ class Preset:
     def __post_init__(self) -> None:
         checks.choice("task", self.task, TASKS)
         checks.choice("architecture", self.arch, ARCHITECTURES)
-        for problem, found in {
-                "notebook must be a two-digit str like '06'": not re.fullmatch(
-                    r"\d\d", str(self.notebook)),
-                "description must name its notebook": f"notebook {self.notebook}" not in
-                self.description,
-                "lag must be set for the memory task and only for it": (
-                    self.task == "memory") != (self.lag is not None)}.items():
-            if found:
-                raise ValueError(f"{problem}; got {self!r}")
+        if not re.fullmatch(r"\d\d", str(self.notebook)):
+            raise ValueError(f"notebook must be a two-digit str like '06'; got {self!r}")
+        if f"notebook {self.notebook}" not in self.description:
+            raise ValueError(f"description must name its notebook; got {self!r}")
+        if (self.task == "memory") != (self.lag is not None):
+            raise ValueError(f"lag must be set for the memory task and only for it; got {self!r}")
         for name, (low, high, step) in SLIDERS.items():
             value = getattr(self, name)
             if name == "learning_rate" and value is not None:
