@@ -16,6 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import TypeVar
 
+from helpers import checks
+
 ENV_VAR, DEFAULT = "COURSE_PROFILE", "full"
 SEED_VAR, DEFAULT_SEED = "COURSE_SEED", 42
 MAX_SEED = 2**31 - 1  # Keras and NumPy accept any seed below 2**32; derived seeds add offsets
@@ -31,8 +33,6 @@ class Settings:
     """
 
     def __post_init__(self) -> None:
-        from helpers import checks
-
         for f in fields(self):
             name = f"{type(self).__name__}.{f.name}"
             if f.type in ("int", int):  # a seed may be 0
@@ -93,9 +93,7 @@ class Profile(Settings):
         validation series, a demo) gives each its own small ``offset``, so that all of
         them change together with ``$COURSE_SEED`` and none is a literal.
         """
-        if isinstance(offset, bool) or not isinstance(offset, int) or not 0 <= offset < 10_000:
-            raise ValueError(f"offset must be an int from 0 to 9999, got {offset!r}")
-        return (self.seed + offset) % (MAX_SEED + 1)
+        return (self.seed + checks.integer("offset", offset, 0, 9999)) % (MAX_SEED + 1)
 
     @property
     def n_test(self) -> int:
