@@ -32,8 +32,12 @@ def integer(name: str, value: object, low: int | None = 1, high: int | None = No
     if isinstance(value, bool) or not isinstance(value, Integral):
         raise _type_error(name, "an int", value)
     if (low is not None and value < low) or (high is not None and value > high):
-        wanted = (("a positive int" if low == 1 else f"an int >= {low}") if high is None else
-                  f"an int <= {high:,}" if low is None else f"an int from {low:,} to {high:,}")
+        if high is None:
+            wanted = "a positive int" if low == 1 else f"an int >= {low}"
+        elif low is None:
+            wanted = f"an int <= {high:,}"
+        else:
+            wanted = f"an int from {low:,} to {high:,}"
         raise ValueError(f"{name} must be {wanted}, got {value}")
     return int(value)
 
@@ -47,9 +51,8 @@ def number(name: str, value: object, low: float | None = None, high: float | Non
     value = float(value)
     bounds = {op: b for op, b in zip(_ORDER, (low, above, high, below)) if b is not None}
     if not np.isfinite(value) or not all(_ORDER[op](value, b) for op, b in bounds.items()):
-        wanted = " and ".join(f"{op} {b}" for op, b in bounds.items())
-        raise ValueError(f"{name} must be a finite number{' ' * bool(wanted)}{wanted}, "
-                         f"got {value}")
+        wanted = "".join(f" and {op} {b}" for op, b in bounds.items()).removeprefix(" and")
+        raise ValueError(f"{name} must be a finite number{wanted}, got {value}")
     return value
 
 

@@ -187,7 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     timings, start = [], time.perf_counter()
     for name in names:
         for way in ("plain", "course"):
-            timings.append(t := _child(name, way, args.epochs, args.profile))
+            t = _child(name, way, args.epochs, args.profile)
+            timings.append(t)
             print(f"{name:>15} {way:>6}: {t.seconds:6.1f} s  val MSE {t.val_mse:.5f}",
                   flush=True)
     (ok, text), body = verdict(timings), table(timings)

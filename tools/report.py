@@ -99,8 +99,8 @@ def other_text(groups: dict[str, list[dict]], spreads: dict[str, list[float]] | 
         rows = []
         for e in accuracy:
             base, name = (e.get("extra", {}).get(k) for k in ("baseline", "baseline_name"))
-            rows.append([e["notebook"], e["label"], e["metric"], f"{e['value']:.3f}",
-                         "n/a" if base is None else f"{base:.3f}" + f" ({name})" * bool(name),
+            baseline = "n/a" if base is None else f"{base:.3f}" + (f" ({name})" if name else "")
+            rows.append([e["notebook"], e["label"], e["metric"], f"{e['value']:.3f}", baseline,
                          f"{e['params']:,}", f"{e['seconds']:.1f} s"])
         text += ("\n## Classifiers and sequence models (notebook 09)\n\n" + markdown(
             "notebook|model|metric|ours:|baseline:|parameters:|train time:", rows))

@@ -134,7 +134,8 @@ def run_jobs(jobs: Mapping[str, Job], n_parallel: int = 2, *, log=print,
         for name in list(pending):
             job, now = jobs[name], time.perf_counter()
             left = {n: max(0.0, jobs[n].expected - (now - t)) for n, (_, _, t) in running.items()}
-            if failed := [] if keep_going else [dep for dep in job.after if status.get(dep)]:
+            failed = [] if keep_going else [dep for dep in job.after if status.get(dep)]
+            if failed:
                 pending.remove(name)
                 status[name] = -1
                 log(f"[{name}] not run: {', '.join(failed)} failed")
@@ -191,8 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--nbval", default="--nbval-lax --nbval-current-env",
                         help="pytest options for the notebooks (make test)")
     args, start = parser.parse_args(argv), time.perf_counter()
-    status = run_jobs(jobs := make_jobs(args.kind, nbval_args=args.nbval.split()), args.jobs,
-                      log=lambda text: print(text, flush=True), env=job_env(args.kind, args.jobs))
+    jobs = make_jobs(args.kind, nbval_args=args.nbval.split())
+    status = run_jobs(jobs, args.jobs, log=lambda text: print(text, flush=True),
+                      env=job_env(args.kind, args.jobs))
     failed = [name for name, code in status.items() if code != 0]
     print(f"{args.kind}: {len(jobs) - len(failed)} of {len(jobs)} jobs passed in "
           f"{time.perf_counter() - start:.0f} s" + (f"; failed: {', '.join(failed)}"

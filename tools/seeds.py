@@ -261,7 +261,8 @@ def adopt(seed: int, profile: str = "full", *, root: Path = SWEEP_DIR,
     for name in names:
         shutil.copyfile(work / "notebooks" / f"{name}.ipynb",
                         Path(target) / "notebooks" / f"{name}.ipynb")
-    shutil.rmtree(dest := Path(target) / "results" / profile, ignore_errors=True)
+    dest = Path(target) / "results" / profile
+    shutil.rmtree(dest, ignore_errors=True)
     shutil.copytree(work / "results" / profile, dest,
                     ignore=shutil.ignore_patterns("*.lock", "*.tmp"))
     return names

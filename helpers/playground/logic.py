@@ -554,11 +554,14 @@ class Preset:
             raise ValueError(f"lag must be set for the memory task and only for it; got {self!r}")
         for name, (low, high, step) in SLIDERS.items():
             value = getattr(self, name)
-            if name == "learning_rate" and value is not None:
-                name, value = "log10(learning_rate)", math.log10(checks.number(name, value,
-                                                                               above=0))
-            if value is not None and (not low <= checks.number(name, value) <= high or abs(
-                    round((value - low) / step) * step + low - value) > 1e-6):
+            if value is None:
+                continue
+            if name == "learning_rate":  # its slider moves in powers of ten
+                value = math.log10(checks.number(name, value, above=0))
+                name = "log10(learning_rate)"
+            value = checks.number(name, value)
+            on_grid = abs(round((value - low) / step) * step + low - value) <= 1e-6
+            if not (low <= value <= high and on_grid):
                 raise ValueError(f"{name} must be in [{low}, {high}] in steps of {step} (the "
                                  f"app's slider), got {value!r}")
 
